@@ -1,0 +1,250 @@
+import datetime
+from http import HTTPStatus
+from io import BytesIO
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.serial_number_file_format import SerialNumberFileFormat
+from ...types import UNSET, File, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    serial_number_type: str,
+    format_: SerialNumberFileFormat,
+    start_address: str | Unset = UNSET,
+    end_address: str | Unset = UNSET,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["serialNumberType"] = serial_number_type
+
+    json_format_ = format_.value
+    params["format"] = json_format_
+
+    params["startAddress"] = start_address
+
+    params["endAddress"] = end_address
+
+    json_start_date: str | Unset = UNSET
+    if not isinstance(start_date, Unset):
+        json_start_date = start_date.isoformat()
+    params["startDate"] = json_start_date
+
+    json_end_date: str | Unset = UNSET
+    if not isinstance(end_date, Unset):
+        json_end_date = end_date.isoformat()
+    params["endDate"] = json_end_date
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/Production/SerialNumbers",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> File | Problem | None:
+    if response.status_code == 200:
+        response_200 = File(payload=BytesIO(response.content))
+
+        return response_200
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[File | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str,
+    format_: SerialNumberFileFormat,
+    start_address: str | Unset = UNSET,
+    end_address: str | Unset = UNSET,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+) -> Response[File | Problem]:
+    """Export the numbers of a type as an XML or CSV file.
+
+    Args:
+        serial_number_type (str):
+        format_ (SerialNumberFileFormat): File format of Take answers, exports and uploads.
+        start_address (str | Unset):
+        end_address (str | Unset):
+        start_date (datetime.datetime | Unset):
+        end_date (datetime.datetime | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[File | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        serial_number_type=serial_number_type,
+        format_=format_,
+        start_address=start_address,
+        end_address=end_address,
+        start_date=start_date,
+        end_date=end_date,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str,
+    format_: SerialNumberFileFormat,
+    start_address: str | Unset = UNSET,
+    end_address: str | Unset = UNSET,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+) -> File | Problem | None:
+    """Export the numbers of a type as an XML or CSV file.
+
+    Args:
+        serial_number_type (str):
+        format_ (SerialNumberFileFormat): File format of Take answers, exports and uploads.
+        start_address (str | Unset):
+        end_address (str | Unset):
+        start_date (datetime.datetime | Unset):
+        end_date (datetime.datetime | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        File | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        serial_number_type=serial_number_type,
+        format_=format_,
+        start_address=start_address,
+        end_address=end_address,
+        start_date=start_date,
+        end_date=end_date,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str,
+    format_: SerialNumberFileFormat,
+    start_address: str | Unset = UNSET,
+    end_address: str | Unset = UNSET,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+) -> Response[File | Problem]:
+    """Export the numbers of a type as an XML or CSV file.
+
+    Args:
+        serial_number_type (str):
+        format_ (SerialNumberFileFormat): File format of Take answers, exports and uploads.
+        start_address (str | Unset):
+        end_address (str | Unset):
+        start_date (datetime.datetime | Unset):
+        end_date (datetime.datetime | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[File | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        serial_number_type=serial_number_type,
+        format_=format_,
+        start_address=start_address,
+        end_address=end_address,
+        start_date=start_date,
+        end_date=end_date,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str,
+    format_: SerialNumberFileFormat,
+    start_address: str | Unset = UNSET,
+    end_address: str | Unset = UNSET,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+) -> File | Problem | None:
+    """Export the numbers of a type as an XML or CSV file.
+
+    Args:
+        serial_number_type (str):
+        format_ (SerialNumberFileFormat): File format of Take answers, exports and uploads.
+        start_address (str | Unset):
+        end_address (str | Unset):
+        start_date (datetime.datetime | Unset):
+        end_date (datetime.datetime | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        File | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            serial_number_type=serial_number_type,
+            format_=format_,
+            start_address=start_address,
+            end_address=end_address,
+            start_date=start_date,
+            end_date=end_date,
+        )
+    ).parsed

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Process")
+
+
+@_attrs_define
+class Process:
+    """
+    Attributes:
+        code (int | Unset):
+        name (str | Unset):
+        description (None | str | Unset):
+        is_test_operation (bool | None | Unset):
+        is_repair_operation (bool | None | Unset):
+        is_wip_operation (bool | None | Unset):
+        process_index (int | None | Unset):
+        state (int | None | Unset):
+    """
+
+    code: int | Unset = UNSET
+    name: str | Unset = UNSET
+    description: None | str | Unset = UNSET
+    is_test_operation: bool | None | Unset = UNSET
+    is_repair_operation: bool | None | Unset = UNSET
+    is_wip_operation: bool | None | Unset = UNSET
+    process_index: int | None | Unset = UNSET
+    state: int | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        name = self.name
+
+        description: None | str | Unset
+        if isinstance(self.description, Unset):
+            description = UNSET
+        else:
+            description = self.description
+
+        is_test_operation: bool | None | Unset
+        if isinstance(self.is_test_operation, Unset):
+            is_test_operation = UNSET
+        else:
+            is_test_operation = self.is_test_operation
+
+        is_repair_operation: bool | None | Unset
+        if isinstance(self.is_repair_operation, Unset):
+            is_repair_operation = UNSET
+        else:
+            is_repair_operation = self.is_repair_operation
+
+        is_wip_operation: bool | None | Unset
+        if isinstance(self.is_wip_operation, Unset):
+            is_wip_operation = UNSET
+        else:
+            is_wip_operation = self.is_wip_operation
+
+        process_index: int | None | Unset
+        if isinstance(self.process_index, Unset):
+            process_index = UNSET
+        else:
+            process_index = self.process_index
+
+        state: int | None | Unset
+        if isinstance(self.state, Unset):
+            state = UNSET
+        else:
+            state = self.state
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if code is not UNSET:
+            field_dict["code"] = code
+        if name is not UNSET:
+            field_dict["name"] = name
+        if description is not UNSET:
+            field_dict["description"] = description
+        if is_test_operation is not UNSET:
+            field_dict["isTestOperation"] = is_test_operation
+        if is_repair_operation is not UNSET:
+            field_dict["isRepairOperation"] = is_repair_operation
+        if is_wip_operation is not UNSET:
+            field_dict["isWipOperation"] = is_wip_operation
+        if process_index is not UNSET:
+            field_dict["processIndex"] = process_index
+        if state is not UNSET:
+            field_dict["state"] = state
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        code = d.pop("code", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        def _parse_description(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        description = _parse_description(d.pop("description", UNSET))
+
+        def _parse_is_test_operation(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        is_test_operation = _parse_is_test_operation(d.pop("isTestOperation", UNSET))
+
+        def _parse_is_repair_operation(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        is_repair_operation = _parse_is_repair_operation(
+            d.pop("isRepairOperation", UNSET)
+        )
+
+        def _parse_is_wip_operation(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        is_wip_operation = _parse_is_wip_operation(d.pop("isWipOperation", UNSET))
+
+        def _parse_process_index(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        process_index = _parse_process_index(d.pop("processIndex", UNSET))
+
+        def _parse_state(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        state = _parse_state(d.pop("state", UNSET))
+
+        process = cls(
+            code=code,
+            name=name,
+            description=description,
+            is_test_operation=is_test_operation,
+            is_repair_operation=is_repair_operation,
+            is_wip_operation=is_wip_operation,
+            process_index=process_index,
+            state=state,
+        )
+
+        process.additional_properties = d
+        return process
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

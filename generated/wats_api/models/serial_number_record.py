@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="SerialNumberRecord")
+
+
+@_attrs_define
+class SerialNumberRecord:
+    """One number of a pool with its state. The real shape is not published; unknown fields are kept.
+
+    Attributes:
+        serial_number (str | Unset):
+        taken (bool | None | Unset):
+        taken_utc (datetime.datetime | None | Unset):
+        ref_sn (None | str | Unset):
+        ref_pn (None | str | Unset):
+        station_name (None | str | Unset):
+    """
+
+    serial_number: str | Unset = UNSET
+    taken: bool | None | Unset = UNSET
+    taken_utc: datetime.datetime | None | Unset = UNSET
+    ref_sn: None | str | Unset = UNSET
+    ref_pn: None | str | Unset = UNSET
+    station_name: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        serial_number = self.serial_number
+
+        taken: bool | None | Unset
+        if isinstance(self.taken, Unset):
+            taken = UNSET
+        else:
+            taken = self.taken
+
+        taken_utc: None | str | Unset
+        if isinstance(self.taken_utc, Unset):
+            taken_utc = UNSET
+        elif isinstance(self.taken_utc, datetime.datetime):
+            taken_utc = self.taken_utc.isoformat()
+        else:
+            taken_utc = self.taken_utc
+
+        ref_sn: None | str | Unset
+        if isinstance(self.ref_sn, Unset):
+            ref_sn = UNSET
+        else:
+            ref_sn = self.ref_sn
+
+        ref_pn: None | str | Unset
+        if isinstance(self.ref_pn, Unset):
+            ref_pn = UNSET
+        else:
+            ref_pn = self.ref_pn
+
+        station_name: None | str | Unset
+        if isinstance(self.station_name, Unset):
+            station_name = UNSET
+        else:
+            station_name = self.station_name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if serial_number is not UNSET:
+            field_dict["serialNumber"] = serial_number
+        if taken is not UNSET:
+            field_dict["taken"] = taken
+        if taken_utc is not UNSET:
+            field_dict["takenUtc"] = taken_utc
+        if ref_sn is not UNSET:
+            field_dict["refSN"] = ref_sn
+        if ref_pn is not UNSET:
+            field_dict["refPN"] = ref_pn
+        if station_name is not UNSET:
+            field_dict["stationName"] = station_name
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        serial_number = d.pop("serialNumber", UNSET)
+
+        def _parse_taken(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        taken = _parse_taken(d.pop("taken", UNSET))
+
+        def _parse_taken_utc(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                taken_utc_type_0 = datetime.datetime.fromisoformat(data)
+
+                return taken_utc_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        taken_utc = _parse_taken_utc(d.pop("takenUtc", UNSET))
+
+        def _parse_ref_sn(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ref_sn = _parse_ref_sn(d.pop("refSN", UNSET))
+
+        def _parse_ref_pn(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ref_pn = _parse_ref_pn(d.pop("refPN", UNSET))
+
+        def _parse_station_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        station_name = _parse_station_name(d.pop("stationName", UNSET))
+
+        serial_number_record = cls(
+            serial_number=serial_number,
+            taken=taken,
+            taken_utc=taken_utc,
+            ref_sn=ref_sn,
+            ref_pn=ref_pn,
+            station_name=station_name,
+        )
+
+        serial_number_record.additional_properties = d
+        return serial_number_record
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

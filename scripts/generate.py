@@ -1,0 +1,100 @@
+"""Regenerate the low-level client in ``generated/wats_api`` from ``spec/``.
+
+Runs the pinned openapi-python-client with the committed configuration and the custom
+templates, then writes ``_meta.py`` (SDK version and the spec's sha256, used for the
+User-Agent). The golden-record test calls :func:`generate` into a temporary folder and
+compares the result byte for byte with the committed tree.
+
+Usage: ``python scripts/generate.py [OUTPUT_DIR]`` (default: ``generated/wats_api``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "spec" / "production-api.yaml"
+CONFIG = ROOT / "openapi-generator.yaml"
+TEMPLATES = ROOT / "templates"
+DEFAULT_OUTPUT = ROOT / "generated" / "wats_api"
+
+
+def spec_sha256() -> str:
+    """Return the sha256 of the pinned spec file, hex encoded."""
+    return hashlib.sha256(SPEC.read_bytes()).hexdigest()
+
+
+def sdk_version() -> str:
+    """Return the version of pywats-production from pyproject.toml."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return str(data["project"]["version"])
+
+
+META = '''"""Build facts of this generated client, written by scripts/generate.py. Do not edit."""
+
+SDK_VERSION = "{version}"
+SPEC_SHA256 = "{sha}"
+USER_AGENT = f"pywats-production/{{SDK_VERSION}} (spec sha256:{{SPEC_SHA256[:16]}})"
+DEFAULT_HEADERS = {{"Accept": "application/json", "User-Agent": USER_AGENT}}
+'''
+
+
+def _tool(name: str) -> str:
+    # Prefer the tool installed beside this interpreter (the nox session's venv).
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def generate(output: Path = DEFAULT_OUTPUT) -> Path:
+    """Generate the client into ``output`` (replaced whole) and return it."""
+    output = output.resolve()
+    if output.exists():
+        shutil.rmtree(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            _tool("openapi-python-client"),
+            "generate",
+            "--path",
+            str(SPEC),
+            "--config",
+            str(CONFIG),
+            "--custom-template-path",
+            str(TEMPLATES),
+            "--meta",
+            "none",
+            "--output-path",
+            str(output),
+            "--fail-on-warning",
+            "--overwrite",
+        ],
+        check=True,
+        cwd=output.parent,
+        env=_env(),
+    )
+    (output / "_meta.py").write_text(
+        META.format(version=sdk_version(), sha=spec_sha256()), encoding="utf-8"
+    )
+    (output / "py.typed").write_text("", encoding="utf-8")
+    shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
+    return output
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    # post_hooks call ruff by name: make the pinned one in this venv win.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["RUFF_NO_CACHE"] = "true"
+    return env
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUTPUT
+    print(f"generated {generate(target)}")
