@@ -21,6 +21,8 @@ class Problem:
         message (None | str | Unset):
         status (int | None | Unset):
         parameter (None | str | Unset): Name of the offending parameter, when one is to blame.
+        code (None | str | Unset): Machine-readable reason, for example child_has_parent or sequence_unavailable (sent
+            by the contract mock; servers may not).
     """
 
     title: None | str | Unset = UNSET
@@ -28,6 +30,7 @@ class Problem:
     message: None | str | Unset = UNSET
     status: int | None | Unset = UNSET
     parameter: None | str | Unset = UNSET
+    code: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +64,12 @@ class Problem:
         else:
             parameter = self.parameter
 
+        code: None | str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -74,6 +83,8 @@ class Problem:
             field_dict["status"] = status
         if parameter is not UNSET:
             field_dict["parameter"] = parameter
+        if code is not UNSET:
+            field_dict["code"] = code
 
         return field_dict
 
@@ -126,12 +137,22 @@ class Problem:
 
         parameter = _parse_parameter(d.pop("parameter", UNSET))
 
+        def _parse_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
         problem = cls(
             title=title,
             detail=detail,
             message=message,
             status=status,
             parameter=parameter,
+            code=code,
         )
 
         problem.additional_properties = d
