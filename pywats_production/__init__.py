@@ -1,3 +1,122 @@
-"""pywats-production: typed SDK for the WATS Production API."""
+"""pywats-production: a typed SDK for the Production API of WATS (Virinco).
+
+Example:
+    >>> from pywats_production import ProductionService, UnitPhase
+    >>> with ProductionService("https://wats.example.com", "dG9rZW4=") as wats:  # doctest: +SKIP
+    ...     wats.set_unit_phase("SN0001", "PCBA-100", UnitPhase.FINALIZED)
+
+"""
+
+from __future__ import annotations
+
+from ._async_service import AsyncProductionService
+from ._config import Secret, ServiceConfig
+from ._core import Hook, Instrumentation, OperationScope, RequestInfo, ResponseInfo
+from ._sync_service import ProductionService
+from .errors import (
+    AmbiguousOutcomeError,
+    AssemblyError,
+    AssemblyLoopError,
+    AuthenticationError,
+    BadRequestError,
+    ChildAlreadyHasParentError,
+    ChildNotFinalizedError,
+    ConflictError,
+    InvalidPhaseError,
+    NotFoundError,
+    NotInBoxBuildError,
+    NotLinkedError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ResponseTooLargeError,
+    SequenceUnavailableError,
+    ServerError,
+    UnsafeXmlError,
+    WatsApiError,
+    WatsConnectionError,
+    WatsError,
+    WatsInputError,
+    WatsResponseError,
+    WatsTimeoutError,
+)
+from .models import (
+    BoxBuildRequirement,
+    ChildUnitCheck,
+    ChildUnitCheckItem,
+    Process,
+    ProcessVerification,
+    Product,
+    ProductionBatch,
+    ProductRevision,
+    SaveUnitsResult,
+    SerialNumberIdentifier,
+    SerialNumberRecord,
+    SerialNumberType,
+    ServerVersion,
+    TagChangeKind,
+    Unit,
+    UnitChange,
+    UnitTag,
+    UnitVerificationGrade,
+)
+from .phase import UnitPhase
+from .retry import Reliability, RetryPolicy
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "AmbiguousOutcomeError",
+    "AssemblyError",
+    "AssemblyLoopError",
+    "AsyncProductionService",
+    "AuthenticationError",
+    "BadRequestError",
+    "BoxBuildRequirement",
+    "ChildAlreadyHasParentError",
+    "ChildNotFinalizedError",
+    "ChildUnitCheck",
+    "ChildUnitCheckItem",
+    "ConflictError",
+    "Hook",
+    "Instrumentation",
+    "InvalidPhaseError",
+    "NotFoundError",
+    "NotInBoxBuildError",
+    "NotLinkedError",
+    "OperationScope",
+    "PermissionDeniedError",
+    "Process",
+    "ProcessVerification",
+    "Product",
+    "ProductRevision",
+    "ProductionBatch",
+    "ProductionService",
+    "RateLimitedError",
+    "Reliability",
+    "RequestInfo",
+    "ResponseInfo",
+    "ResponseTooLargeError",
+    "RetryPolicy",
+    "SaveUnitsResult",
+    "Secret",
+    "SequenceUnavailableError",
+    "SerialNumberIdentifier",
+    "SerialNumberRecord",
+    "SerialNumberType",
+    "ServerError",
+    "ServerVersion",
+    "ServiceConfig",
+    "TagChangeKind",
+    "Unit",
+    "UnitChange",
+    "UnitPhase",
+    "UnitTag",
+    "UnitVerificationGrade",
+    "UnsafeXmlError",
+    "WatsApiError",
+    "WatsConnectionError",
+    "WatsError",
+    "WatsInputError",
+    "WatsResponseError",
+    "WatsTimeoutError",
+]

@@ -1,0 +1,947 @@
+"""AsyncProductionService: the async Production API client.
+
+This file is the source of truth for both services: ``scripts/unasync.py`` derives
+``_sync_service.py`` (a true synchronous twin, no event loop) from it by plain text
+rewriting, and a test fails when the two drift apart. Edit this file, then run
+``python scripts/unasync.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Self, TypeVar
+
+import httpx
+
+from . import _calls
+from ._calls import FileFormat
+from ._config import ServiceConfig, env_settings, make_config
+from ._core import Call, CallState, Hook, Instrumentation, RetryStep, UnknownOutcome, too_large
+from ._timing import RequestBudget, agather, aresolve, asleep
+from .errors import (
+    AmbiguousOutcomeError,
+    ChildAlreadyHasParentError,
+    NotFoundError,
+    NotLinkedError,
+)
+from .models import (
+    ChildUnitCheck,
+    Process,
+    ProductionBatch,
+    SaveUnitsResult,
+    SerialNumberRecord,
+    SerialNumberType,
+    ServerVersion,
+    Unit,
+    UnitChange,
+    UnitVerificationGrade,
+)
+from .phase import UnitPhase
+from .retry import RetryPolicy
+
+__all__ = ["AsyncProductionService"]
+
+T = TypeVar("T")
+
+#: Default number of units per PUT Units request.
+DEFAULT_CHUNK_SIZE = 500
+#: Default batch size when reading the unit-changes feed.
+DEFAULT_MAX_COUNT = 100
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large(limit, int(declared), str(response.request.url))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit, size, str(response.request.url))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class AsyncProductionService:
+    """Async client of the WATS Production API.
+
+    Every method validates its input before sending anything (bad input raises a
+    :class:`~pywats_production.errors.WatsInputError`, a ``ValueError``), retries what
+    is safe to retry (see ``docs/reliability.md``), and returns typed models.
+
+    Args:
+        base_url: the server's root URL, e.g. ``https://wats.example.com``.
+        token: the Basic token (base64 of ``user:password``); None for no auth.
+        timeout: seconds, or an ``httpx.Timeout``; finite by default.
+        verify: TLS verification: True, a CA bundle path, an ``ssl.SSLContext``, or
+            False (logs a warning).
+        http_client: an ``httpx.AsyncClient`` to use instead of the service's own (its
+            base URL must point at the server; the service does not close it).
+        retry: the default retry policy (per call: ``retry=`` on each method).
+        max_response_bytes: cap on large answers (exports, takes, feeds).
+        hooks: objects with ``on_request``/``on_response`` that see every attempt.
+        instrumentation: operation-level instrumentation, e.g.
+            :class:`pywats_production.otel.OpenTelemetryInstrumentation`.
+        requests_per_minute: optional client-side request budget (off by default).
+        save_concurrency: chunks of ``save_units`` in flight at once.
+
+    Example:
+        >>> async def main() -> None:
+        ...     async with AsyncProductionService("https://wats.example.com", "dG9rZW4=") as wats:
+        ...         unit = await wats.get_unit("SN0001", "PCBA-100")
+        ...         print(unit.phase)
+
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        verify: bool | str | Path | ssl.SSLContext = True,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
+        hooks: Sequence[Hook] = (),
+        instrumentation: Instrumentation | None = None,
+        requests_per_minute: float | None = None,
+        save_concurrency: int = 4,
+    ) -> None:
+        self._config = make_config(
+            base_url,
+            token,
+            timeout=timeout,
+            verify=verify,
+            retry=retry,
+            max_response_bytes=max_response_bytes,
+            hooks=hooks,
+            instrumentation=instrumentation,
+            requests_per_minute=requests_per_minute,
+            save_concurrency=save_concurrency,
+        )
+        self._headers = self._config.headers()
+        self._owns_client = http_client is None
+        self._client = http_client or httpx.AsyncClient(**self._config.client_args())  # type: ignore[arg-type]
+        self._budget = (
+            RequestBudget(self._config.requests_per_minute)
+            if self._config.requests_per_minute
+            else None
+        )
+
+    @classmethod
+    def from_env(cls, **kwargs: object) -> Self:
+        """Build a service from ``WATS_BASE_URL`` and ``WATS_AUTH_TOKEN``.
+
+        Args:
+            **kwargs: any other constructor argument.
+
+        Returns:
+            The service.
+
+        Raises:
+            WatsInputError: if ``WATS_BASE_URL`` is not set.
+
+        Example:
+            >>> service = AsyncProductionService.from_env(timeout=10)  # doctest: +SKIP
+
+        """
+        base_url, token = env_settings()
+        return cls(base_url, token, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def config(self) -> ServiceConfig:
+        """The service's settings (the token is a :class:`~._config.Secret`)."""
+        return self._config
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._config.base_url!r})"
+
+    async def close(self) -> None:
+        """Close the service's own HTTP client (a client given to it is left open).
+
+        Example:
+            >>> await service.close()  # doctest: +SKIP
+
+        """
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------------ the engine
+
+    async def _run(self, call: Call[T], retry: RetryPolicy | None = None) -> T:
+        state = CallState(
+            call, retry or self._config.retry, self._config.hooks, self._config.instrumentation
+        )
+        state_headers = self._headers
+        large = call.op.large_body
+        limit = self._config.max_response_bytes
+        try:
+            while True:
+                if self._budget is not None:
+                    await asleep(self._budget.reserve())
+                request = state.next_request(self._client)
+                request.headers.update(state_headers)
+                request.headers["X-Request-ID"] = state.request_id
+                try:
+                    if large:
+                        response = await self._client.send(request, stream=True)
+                        try:
+                            body = await _read_capped(response, limit)
+                        finally:
+                            await response.aclose()
+                        response = httpx.Response(
+                            response.status_code,
+                            headers=[
+                                (k, v)
+                                for k, v in response.headers.multi_items()
+                                if k.lower() not in ("content-encoding", "transfer-encoding")
+                            ],
+                            content=body,
+                            request=request,
+                        )
+                    else:
+                        response = await self._client.send(request)
+                        body = response.content
+                except httpx.HTTPError as exc:
+                    step = state.failed(exc)
+                else:
+                    outcome = state.answered(response, body)
+                    if not isinstance(outcome, RetryStep):
+                        return outcome
+                    step = outcome
+                await asleep(step.delay)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):
+                state.cancelled(exc)
+            raise
+
+    # ----------------------------------------------------------------------- units
+
+    async def get_unit(
+        self, serial_number: str, part_number: str, *, retry: RetryPolicy | None = None
+    ) -> Unit:
+        """Read one unit with its product, revision, tags and sub-units.
+
+        Serial and part numbers may contain any character (``/``, ``#``, ``?``, ``%``,
+        ``..``, spaces, non-ASCII): each is percent-encoded as one path segment.
+
+        Args:
+            serial_number: the unit's serial number.
+            part_number: the unit's part number.
+            retry: overrides the service's retry policy for this call.
+
+        Returns:
+            The unit, as the server has it now (no caching).
+
+        Raises:
+            WatsInputError: an empty or blank serial or part number (nothing is sent).
+            NotFoundError: no such unit.
+            WatsApiError: any other error answer; WatsConnectionError on transport failure.
+
+        Example:
+            >>> unit = await wats.get_unit("SN0001", "PCBA-100")  # doctest: +SKIP
+            >>> unit.phase  # doctest: +SKIP
+            <UnitPhase.UNDER_PRODUCTION: 2>
+
+        """
+        return await self._run(_calls.get_unit(serial_number, part_number), retry)
+
+    async def save_units(
+        self,
+        units: Iterable[Unit],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        retry: RetryPolicy | None = None,
+    ) -> SaveUnitsResult:
+        """Add or update units, ``chunk_size`` per request.
+
+        All units are validated before the first request is sent: a bad unit anywhere
+        raises before anything is written. Chunks are upserts, so a retried chunk does
+        not write twice. Read-only fields (phase name, tags, product, revision object,
+        sub-units) and the parent (see :meth:`add_child_unit`) are not sent; a field
+        that is None is left unchanged on the server.
+
+        Args:
+            units: the units to save.
+            chunk_size: units per PUT request (10,000 units = 20 requests by default).
+            retry: overrides the service's retry policy for each chunk.
+
+        Returns:
+            The merged result of all chunks (errors reported by the server, requests).
+
+        Raises:
+            WatsInputError: a unit without serial or part number, or a bad chunk_size.
+            WatsApiError: a chunk was refused (chunks before it were saved; saving
+                again is safe because chunks are upserts).
+
+        Example:
+            >>> unit = Unit(serial_number="SN1", part_number="PCBA-100", revision="A")
+            >>> result = await wats.save_units([unit])  # doctest: +SKIP
+            >>> result.error_count  # doctest: +SKIP
+            0
+
+        """
+        calls = _calls.save_units_chunks(units, chunk_size)
+        results = await self._run_all(calls, retry, self._config.save_concurrency)
+        return SaveUnitsResult.merge(results)
+
+    async def set_unit_phase(
+        self,
+        serial_number: str,
+        part_number: str,
+        phase: UnitPhase | int | str,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Set a unit's phase.
+
+        Args:
+            serial_number: the unit's serial number.
+            part_number: the unit's part number.
+            phase: a :class:`UnitPhase`, its int value (unknown bits are kept), or a name
+                in any common spelling ("Under production", "FINALIZED", "in_storage").
+            retry: overrides the service's retry policy.
+
+        Raises:
+            InvalidPhaseError: an unknown phase name or an int out of range.
+            WatsInputError: an empty serial or part number.
+            NotFoundError: no such unit.
+
+        Example:
+            >>> await wats.set_unit_phase("SN1", "PCBA-100", UnitPhase.FINALIZED)  # doctest: +SKIP
+
+        """
+        await self._run(_calls.set_unit_phase(serial_number, part_number, phase), retry)
+
+    async def set_unit_process(
+        self,
+        serial_number: str,
+        part_number: str,
+        process_name: str,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Set a unit's current process, by process name (e.g. "FCT").
+
+        Args:
+            serial_number: the unit's serial number.
+            part_number: the unit's part number.
+            process_name: the process (test operation) name.
+            retry: overrides the service's retry policy.
+
+        Raises:
+            WatsInputError: an empty argument.
+            NotFoundError: no such unit. BadRequestError: unknown process.
+
+        Example:
+            >>> await wats.set_unit_process("SN1", "PCBA-100", "FCT")  # doctest: +SKIP
+
+        """
+        await self._run(_calls.set_unit_process(serial_number, part_number, process_name), retry)
+
+    async def verify_unit(
+        self,
+        serial_number: str,
+        part_number: str | None = None,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> UnitVerificationGrade:
+        """Grade a unit against its product's verification rules.
+
+        Args:
+            serial_number: the unit's serial number.
+            part_number: the unit's part number (may be left out where serials are unique).
+            retry: overrides the service's retry policy.
+
+        Returns:
+            The grade with one result per process.
+
+        Raises:
+            WatsInputError: an empty serial number. NotFoundError: no such unit.
+
+        Example:
+            >>> grade = await wats.verify_unit("SN1", "PCBA-100")  # doctest: +SKIP
+            >>> grade.is_passing  # doctest: +SKIP
+            True
+
+        """
+        return await self._run(_calls.verify_unit(serial_number, part_number), retry)
+
+    async def is_unit_passing(
+        self,
+        serial_number: str,
+        part_number: str | None = None,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> bool:
+        """Return whether the unit passes its verification rules.
+
+        Args:
+            serial_number: the unit's serial number.
+            part_number: the unit's part number.
+            retry: overrides the service's retry policy.
+
+        Returns:
+            ``verify_unit(...).is_passing``.
+
+        Raises:
+            See :meth:`verify_unit`.
+
+        Example:
+            >>> await wats.is_unit_passing("SN1", "PCBA-100")  # doctest: +SKIP
+            True
+
+        """
+        grade = await self.verify_unit(serial_number, part_number, retry=retry)
+        return grade.is_passing
+
+    # -------------------------------------------------------------------- assembly
+
+    async def add_child_unit(
+        self,
+        parent_serial_number: str,
+        parent_part_number: str,
+        child_serial_number: str,
+        child_part_number: str,
+        *,
+        check_part_number: str | None = None,
+        check_revision: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Link a child unit to a parent (box build).
+
+        If an attempt's outcome was unknown and the retry is refused because the child
+        already has a parent, the child is read back: when its parent is this parent,
+        the first attempt worked and this returns normally.
+
+        Args:
+            parent_serial_number: the parent's serial number.
+            parent_part_number: the parent's part number.
+            child_serial_number: the child's serial number.
+            child_part_number: the child's part number.
+            check_part_number: validate the child against this part number instead of
+                the parent's box build.
+            check_revision: with ``check_part_number``, the revision to validate against.
+            retry: overrides the service's retry policy.
+
+        Raises:
+            ChildAlreadyHasParentError, ChildNotFinalizedError, AssemblyLoopError,
+            NotInBoxBuildError: the server's rules refused the link.
+            NotFoundError: a unit does not exist.
+
+        Example:
+            >>> await wats.add_child_unit("BOX1", "BOX-900", "PCB1", "PCBA-100")  # doctest: +SKIP
+
+        """
+        call = _calls.add_child_unit(
+            parent_serial_number,
+            parent_part_number,
+            child_serial_number,
+            child_part_number,
+            check_part_number,
+            check_revision,
+        )
+        try:
+            await self._run(call, retry)
+        except ChildAlreadyHasParentError as exc:
+            if exc.attempts < 2:
+                raise
+            child = await self.get_unit(child_serial_number, child_part_number)
+            if child.parent_serial_number != parent_serial_number:
+                raise
+
+    async def remove_child_unit(
+        self,
+        parent_serial_number: str,
+        parent_part_number: str,
+        child_serial_number: str,
+        child_part_number: str,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Remove an existing parent/child link.
+
+        If an attempt's outcome was unknown and the retry is refused because the link
+        is gone, the child is read back: when it has no parent any more, the first
+        attempt worked and this returns normally.
+
+        Args:
+            parent_serial_number: the parent's serial number.
+            parent_part_number: the parent's part number.
+            child_serial_number: the child's serial number.
+            child_part_number: the child's part number.
+            retry: overrides the service's retry policy.
+
+        Raises:
+            NotLinkedError: the child is not linked to this parent.
+            NotFoundError: a unit does not exist.
+
+        Example:
+            >>> await wats.remove_child_unit("B1", "BOX-900", "P1", "PCBA-100")  # doctest: +SKIP
+
+        """
+        call = _calls.remove_child_unit(
+            parent_serial_number, parent_part_number, child_serial_number, child_part_number
+        )
+        try:
+            await self._run(call, retry)
+        except NotLinkedError as exc:
+            if exc.attempts < 2:
+                raise
+            child = await self.get_unit(child_serial_number, child_part_number)
+            if child.parent_serial_number not in (None, ""):
+                raise
+
+    async def check_child_units(
+        self,
+        parent_serial_number: str,
+        parent_part_number: str,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> ChildUnitCheck:
+        """Compare a parent's direct children with its box build.
+
+        Args:
+            parent_serial_number: the parent's serial number.
+            parent_part_number: the parent's part number.
+            retry: overrides the service's retry policy.
+
+        Returns:
+            The typed result, with the server's raw payload kept in ``raw``.
+
+        Raises:
+            WatsInputError: an empty argument. NotFoundError: no such unit.
+
+        Example:
+            >>> check = await wats.check_child_units("BOX1", "BOX-900")  # doctest: +SKIP
+            >>> check.is_valid  # doctest: +SKIP
+            True
+
+        """
+        return await self._run(
+            _calls.check_child_units(parent_serial_number, parent_part_number), retry
+        )
+
+    # --------------------------------------------------------------- serial numbers
+
+    async def get_serial_number_types(
+        self, *, retry: RetryPolicy | None = None
+    ) -> list[SerialNumberType]:
+        """List the serial-number types.
+
+        Returns:
+            Every type with its name, format, regex and identifier.
+
+        Example:
+            >>> [t.name for t in await wats.get_serial_number_types()]  # doctest: +SKIP
+            ['SerialNumber', 'MACAddress']
+
+        """
+        return await self._run(_calls.get_serial_number_types(), retry)
+
+    async def take_serial_numbers(
+        self,
+        type_name: str,
+        quantity: int,
+        *,
+        ref_serial_number: str | None = None,
+        ref_part_number: str | None = None,
+        station_name: str | None = None,
+        only_in_sequence: bool = False,
+        format: FileFormat = "XML",
+        retry: RetryPolicy | None = None,
+    ) -> list[str]:
+        """Take free numbers from a type's pool.
+
+        Take is never replayed blindly: a lost answer would lose the numbers it took.
+        When the outcome of the request is unknown (connection lost after sending, a
+        timeout, a 5xx), the SDK recovers what was taken (see ``docs/reliability.md``)
+        or raises :class:`AmbiguousOutcomeError` with everything needed to reconcile.
+
+        Args:
+            type_name: the serial-number type, e.g. ``"SerialNumber"``.
+            quantity: how many (>= 1); fewer come back when fewer are free.
+            ref_serial_number: reference serial recorded with the numbers.
+            ref_part_number: reference part number recorded with the numbers.
+            station_name: station recorded with the numbers.
+            only_in_sequence: one contiguous run, or nothing.
+            format: the wire format, "XML" (default) or "CSV".
+            retry: overrides the retry policy (only 429 refusals are retried).
+
+        Returns:
+            The numbers taken, in pool order.
+
+        Raises:
+            WatsInputError: bad type name, quantity < 1, unknown format.
+            SequenceUnavailableError: no contiguous run long enough (nothing taken).
+            NotFoundError: no such type.
+            AmbiguousOutcomeError: the outcome could not be established.
+
+        Example:
+            >>> await wats.take_serial_numbers("SerialNumber", 2)  # doctest: +SKIP
+            ['SN00000001', 'SN00000002']
+
+        """
+        call = _calls.take_serial_numbers(
+            type_name,
+            quantity,
+            ref_serial_number,
+            ref_part_number,
+            station_name,
+            only_in_sequence,
+            format,
+        )
+        started = dt.datetime.now(dt.UTC)
+        try:
+            return await self._run(call, retry)
+        except UnknownOutcome as unknown:
+            return await self._recover_take(call, unknown, started)
+
+    async def _recover_take(
+        self, call: Call[list[str]], unknown: UnknownOutcome, started: dt.datetime
+    ) -> list[str]:
+        params = call.request.get("params") or {}
+        details = {
+            "serial_number_type": str(params.get("serialNumberType", "")),
+            "quantity": str(params.get("quantity", "")),
+            "ref_serial_number": str(params.get("refSN", "")),
+            "ref_part_number": str(params.get("refPN", "")),
+            "station_name": str(params.get("stationName", "")),
+            "started_utc": started.isoformat(),
+            "request_id": unknown.request_id,
+        }
+        raise AmbiguousOutcomeError(
+            f"takeSerialNumbers: outcome unknown after {unknown.attempts} attempt(s): "
+            f"{unknown.cause}; numbers may have been taken for the reference given",
+            operation="takeSerialNumbers",
+            request_id=unknown.request_id,
+            attempts=unknown.attempts,
+            recovered=(),
+            details=details,
+        ) from unknown.cause
+
+    async def get_serial_numbers_by_range(
+        self,
+        type_name: str,
+        start_address: str,
+        end_address: str,
+        *,
+        start_date: dt.datetime | None = None,
+        end_date: dt.datetime | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> list[SerialNumberRecord]:
+        """List the numbers of a type between two addresses, with their state.
+
+        Args:
+            type_name: the serial-number type.
+            start_address: first address (inclusive).
+            end_address: last address (inclusive).
+            start_date: only numbers taken at or after this time (naive = UTC).
+            end_date: only numbers taken at or before this time (naive = UTC).
+            retry: overrides the service's retry policy.
+
+        Returns:
+            One record per number.
+
+        Raises:
+            WatsInputError: an empty argument. NotFoundError: no such type.
+
+        Example:
+            >>> await wats.get_serial_numbers_by_range("T", "SN01", "SN09")  # doctest: +SKIP
+
+        """
+        return await self._run(
+            _calls.get_serial_numbers_by_range(
+                type_name, start_address, end_address, start_date, end_date
+            ),
+            retry,
+        )
+
+    async def get_serial_numbers_by_reference(
+        self,
+        type_name: str,
+        *,
+        ref_serial_number: str | None = None,
+        ref_part_number: str | None = None,
+        start_date: dt.datetime | None = None,
+        end_date: dt.datetime | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> list[SerialNumberRecord]:
+        """List the numbers taken with a reference serial and/or part number.
+
+        Args:
+            type_name: the serial-number type.
+            ref_serial_number: the reference serial number given to Take.
+            ref_part_number: the reference part number given to Take.
+            start_date: only numbers taken at or after this time (naive = UTC).
+            end_date: only numbers taken at or before this time (naive = UTC).
+            retry: overrides the service's retry policy.
+
+        Returns:
+            One record per number taken with that reference.
+
+        Raises:
+            WatsInputError: neither reference given, or an empty argument.
+
+        Example:
+            >>> await wats.get_serial_numbers_by_reference("T", ref_part_number="P") # doctest: +SKIP
+
+        """
+        return await self._run(
+            _calls.get_serial_numbers_by_reference(
+                type_name, ref_serial_number, ref_part_number, start_date, end_date
+            ),
+            retry,
+        )
+
+    async def export_serial_numbers(
+        self,
+        type_name: str,
+        *,
+        format: FileFormat = "CSV",
+        start_address: str | None = None,
+        end_address: str | None = None,
+        start_date: dt.datetime | None = None,
+        end_date: dt.datetime | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> bytes:
+        """Export a type's numbers as a CSV or XML file.
+
+        The body is read with the service's ``max_response_bytes`` cap; parse it with
+        :func:`pywats_production.serials.parse_export` or the streaming iterators.
+
+        Args:
+            type_name: the serial-number type.
+            format: "CSV" (default) or "XML".
+            start_address: first address to export.
+            end_address: last address to export.
+            start_date: only numbers taken at or after this time.
+            end_date: only numbers taken at or before this time.
+            retry: overrides the service's retry policy.
+
+        Returns:
+            The file's bytes.
+
+        Raises:
+            WatsInputError: bad argument. ResponseTooLargeError: over the cap.
+
+        Example:
+            >>> data = await wats.export_serial_numbers("SerialNumber")  # doctest: +SKIP
+
+        """
+        return await self._run(
+            _calls.export_serial_numbers(
+                type_name, format, start_address, end_address, start_date, end_date
+            ),
+            retry,
+        )
+
+    async def upload_serial_numbers(
+        self,
+        type_name: str,
+        data: bytes | str,
+        *,
+        format: FileFormat = "CSV",
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Add numbers to a type's pool from a CSV or XML file (multipart upload).
+
+        Args:
+            type_name: the serial-number type.
+            data: the file's content (see ``docs/wire-formats.md``).
+            format: "CSV" (default) or "XML".
+            retry: overrides the service's retry policy.
+
+        Raises:
+            WatsInputError: empty data or bad format. NotFoundError: no such type.
+
+        Example:
+            >>> await wats.upload_serial_numbers("SerialNumber", csv_bytes)  # doctest: +SKIP
+
+        """
+        await self._run(_calls.upload_serial_numbers(type_name, data, format), retry)
+
+    # ---------------------------------------------------------- batches and changes
+
+    async def save_batches(
+        self, batches: Sequence[ProductionBatch], *, retry: RetryPolicy | None = None
+    ) -> None:
+        """Add or update production batches.
+
+        Args:
+            batches: the batches (batch number and size).
+            retry: overrides the service's retry policy.
+
+        Raises:
+            WatsInputError: an empty list or a batch without number.
+
+        Example:
+            >>> await wats.save_batches([ProductionBatch(batch_number="B1")])  # doctest: +SKIP
+
+        """
+        await self._run(_calls.save_batches(batches), retry)
+
+    async def get_unit_changes(
+        self, max_count: int = DEFAULT_MAX_COUNT, *, retry: RetryPolicy | None = None
+    ) -> list[UnitChange]:
+        """Read pending unit changes, oldest first, without acknowledging them.
+
+        Args:
+            max_count: most changes to return (>= 1).
+            retry: overrides the service's retry policy.
+
+        Returns:
+            The changes; each stays pending until :meth:`delete_unit_change`.
+
+        Example:
+            >>> changes = await wats.get_unit_changes(50)  # doctest: +SKIP
+
+        """
+        return await self._run(_calls.get_unit_changes(max_count), retry)
+
+    async def delete_unit_change(self, change_id: int, *, retry: RetryPolicy | None = None) -> None:
+        """Acknowledge (delete) a handled change. A change already gone counts as done.
+
+        Args:
+            change_id: the change's id.
+            retry: overrides the service's retry policy.
+
+        Raises:
+            WatsInputError: an id that is not an int32.
+
+        Example:
+            >>> await wats.delete_unit_change(42)  # doctest: +SKIP
+
+        """
+        try:
+            await self._run(_calls.delete_unit_change(change_id), retry)
+        except NotFoundError:
+            return
+
+    async def consume_unit_changes(
+        self,
+        handler: Callable[[UnitChange], object] | Callable[[UnitChange], Awaitable[object]],
+        *,
+        max_count: int = DEFAULT_MAX_COUNT,
+        limit: int | None = None,
+    ) -> int:
+        """Hand each pending change to ``handler``; delete it only after it returned.
+
+        A change is acknowledged only once the handler has returned without raising,
+        so a crash or an exception never loses a change: it is read again next time
+        (handlers must therefore tolerate seeing a change twice). Stops when the feed
+        is empty, after ``limit`` changes, or when the handler raises (the exception
+        propagates; the changes handled before it stay deleted).
+
+        Args:
+            handler: called with each change (may be a coroutine function here).
+            max_count: changes read per request.
+            limit: stop after this many changes (None: until the feed is empty).
+
+        Returns:
+            The number of changes handled and deleted.
+
+        Example:
+            >>> handled = await wats.consume_unit_changes(print)  # doctest: +SKIP
+
+        """
+        handled = 0
+        async for change in self.iter_unit_changes(max_count=max_count):
+            await aresolve(handler(change))
+            handled += 1
+            if limit is not None and handled >= limit:
+                await self.delete_unit_change(change.id)
+                break
+        return handled
+
+    async def iter_unit_changes(
+        self, *, max_count: int = DEFAULT_MAX_COUNT
+    ) -> AsyncIterator[UnitChange]:
+        """Iterate over pending changes; each is deleted when the loop asks for the next.
+
+        A change is acknowledged only after the body of the loop finished for it: if
+        the body raises or breaks, that change is not deleted and comes back next time.
+        Iteration ends when the feed is empty.
+
+        Args:
+            max_count: changes read per request.
+
+        Yields:
+            Each pending change, oldest first.
+
+        Example:
+            >>> async for change in wats.iter_unit_changes():  # doctest: +SKIP
+            ...     handle(change)
+
+        """
+        while True:
+            changes = await self.get_unit_changes(max_count)
+            if not changes:
+                return
+            for change in changes:
+                yield change
+                await self.delete_unit_change(change.id)
+
+    # --------------------------------------------------------------------- the app
+
+    async def server_version(self, *, retry: RetryPolicy | None = None) -> ServerVersion:
+        """Return the server's API version (GET /api/App/Version).
+
+        Example:
+            >>> str(await wats.server_version())  # doctest: +SKIP
+            '24.2.0'
+
+        """
+        return await self._run(_calls.server_version(), retry)
+
+    async def get_processes(self, *, retry: RetryPolicy | None = None) -> list[Process]:
+        """List the server's processes (test, repair and WIP operations).
+
+        Example:
+            >>> [p.name for p in await wats.get_processes()]  # doctest: +SKIP
+            ['ICT', 'FCT', 'Final test']
+
+        """
+        return await self._run(_calls.get_processes(), retry)
+
+    async def is_connected(self) -> bool:
+        """Return whether the server answers GET /api/App/Version (one attempt, no raise).
+
+        Example:
+            >>> await wats.is_connected()  # doctest: +SKIP
+            True
+
+        """
+        try:
+            await self.server_version(retry=RetryPolicy.never())
+        except Exception:
+            return False
+        return True
+
+    # ------------------------------------------------------------------- internals
+
+    async def _run_all(
+        self, calls: Sequence[Call[T]], retry: RetryPolicy | None, concurrency: int
+    ) -> list[T]:
+        results: list[T] = []
+        for index in range(0, len(calls), concurrency):
+            group = calls[index : index + concurrency]
+            results.extend(await agather([self._run(call, retry) for call in group]))
+        return results

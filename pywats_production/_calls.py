@@ -1,0 +1,436 @@
+"""Request building and response mapping of every public operation.
+
+One function per operation: it validates the caller's input (raising a
+:class:`~pywats_production.errors.WatsInputError` before anything is sent), builds the
+request with the generated client's builder, and returns a :class:`~._core.Call` whose
+``parse`` maps the answer to domain models. Both services use exactly these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from typing import Literal
+
+import httpx
+
+from ._core import Call, make_call
+from ._validate import (
+    optional_text,
+    require_datetime,
+    require_int32,
+    require_quantity,
+    require_text,
+)
+from .errors import WatsInputError, WatsResponseError
+from .models import (
+    ChildUnitCheck,
+    Process,
+    ProductionBatch,
+    SaveUnitsResult,
+    SerialNumberRecord,
+    SerialNumberType,
+    ServerVersion,
+    Unit,
+    UnitChange,
+    UnitVerificationGrade,
+)
+from .phase import UnitPhase
+from .serials import normalize_format, parse_take
+
+FileFormat = Literal["XML", "CSV", "xml", "csv"]
+
+__all__ = ["FileFormat"]
+
+
+def _json(response: httpx.Response) -> object:
+    try:
+        return json.loads(response.content) if response.content else None
+    except ValueError as exc:
+        raise WatsResponseError(
+            f"{response.request.method} {response.request.url.path}: answer is not JSON"
+        ) from exc
+
+
+def _object(response: httpx.Response) -> dict[str, object]:
+    data = _json(response)
+    if not isinstance(data, dict):
+        raise WatsResponseError(
+            f"{response.request.url.path}: expected a JSON object, got {type(data).__name__}"
+        )
+    return data
+
+
+def _array(response: httpx.Response) -> list[dict[str, object]]:
+    data = _json(response)
+    if data is None:
+        return []
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise WatsResponseError(f"{response.request.url.path}: expected a JSON array of objects")
+    return data
+
+
+def _none(response: httpx.Response) -> None:
+    return None
+
+
+def _format_enum(fmt: str) -> object:
+    from wats_api.models.serial_number_file_format import SerialNumberFileFormat
+
+    return SerialNumberFileFormat(normalize_format(fmt))
+
+
+def _date_param(value: dt.datetime | None, parameter: str) -> dt.datetime | None:
+    checked = require_datetime(value, parameter)
+    if checked is not None and checked.tzinfo is None:
+        # Naive datetimes are taken as UTC: a station's local clock is not the server's.
+        checked = checked.replace(tzinfo=dt.UTC)
+    return checked
+
+
+def _unset_if_none(value: object) -> object:
+    from wats_api.types import UNSET
+
+    return UNSET if value is None else value
+
+
+# ------------------------------------------------------------------------------ units
+
+
+def get_unit(serial_number: str, part_number: str) -> Call[Unit]:
+    """GET /api/Production/Unit/{serialNumber}/{partNumber}."""
+    sn = require_text(serial_number, "serial_number")
+    pn = require_text(part_number, "part_number")
+    return make_call(
+        "getUnit",
+        lambda r: Unit.from_json(_object(r)),
+        serial_number=sn,
+        part_number=pn,
+    )
+
+
+def save_units_chunks(units: Iterable[Unit], chunk_size: int) -> list[Call[SaveUnitsResult]]:
+    """PUT /api/Production/Units, one call per chunk of ``chunk_size`` units."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise WatsInputError("chunk_size must be an int >= 1", parameter="chunk_size")
+    wire: list[dict[str, object]] = []
+    for index, unit in enumerate(units):
+        if not isinstance(unit, Unit):
+            raise WatsInputError(
+                f"units[{index}] is a {type(unit).__name__}, not a Unit", parameter="units"
+            )
+        require_text(unit.serial_number, f"units[{index}].serial_number")
+        require_text(unit.part_number, f"units[{index}].part_number")
+        wire.append(dict(unit.to_wire()))
+    calls = []
+    for start in range(0, len(wire), chunk_size):
+        chunk = wire[start : start + chunk_size]
+        sent = len(chunk)
+
+        def parse(r: httpx.Response, sent: int = sent) -> SaveUnitsResult:
+            data = _json(r)
+            payload = data if isinstance(data, dict) else {}
+            return SaveUnitsResult.from_json(payload, units_sent=sent)
+
+        calls.append(make_call("putUnits", parse, json=chunk, attributes={"units": sent}, body=[]))
+    return calls
+
+
+def set_unit_phase(
+    serial_number: str, part_number: str, phase: UnitPhase | int | str
+) -> Call[None]:
+    """PUT /api/Production/SetUnitPhase."""
+    sn = require_text(serial_number, "serial_number")
+    pn = require_text(part_number, "part_number")
+    value = UnitPhase.parse(phase)
+    return make_call(
+        "setUnitPhase",
+        _none,
+        serial_number=sn,
+        part_number=pn,
+        phase=int(value),
+        attributes={"phase": int(value)},
+    )
+
+
+def set_unit_process(serial_number: str, part_number: str, process_name: str) -> Call[None]:
+    """PUT /api/Production/SetUnitProcess."""
+    return make_call(
+        "setUnitProcess",
+        _none,
+        serial_number=require_text(serial_number, "serial_number"),
+        part_number=require_text(part_number, "part_number"),
+        process_name=require_text(process_name, "process_name"),
+    )
+
+
+def verify_unit(serial_number: str, part_number: str | None) -> Call[UnitVerificationGrade]:
+    """GET /api/Production/UnitVerification."""
+    return make_call(
+        "getUnitVerification",
+        lambda r: UnitVerificationGrade.from_json(_object(r)),
+        serial_number=require_text(serial_number, "serial_number"),
+        part_number=_unset_if_none(optional_text(part_number, "part_number")),
+    )
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def add_child_unit(
+    parent_serial_number: str,
+    parent_part_number: str,
+    child_serial_number: str,
+    child_part_number: str,
+    check_part_number: str | None,
+    check_revision: str | None,
+) -> Call[None]:
+    """POST /api/Production/AddChildUnit."""
+    check_pn = optional_text(check_part_number, "check_part_number")
+    check_rev = optional_text(check_revision, "check_revision")
+    if check_rev is not None and check_pn is None:
+        raise WatsInputError("check_revision needs check_part_number", parameter="check_revision")
+    return make_call(
+        "addChildUnit",
+        _none,
+        parent_serial_number=require_text(parent_serial_number, "parent_serial_number"),
+        parent_part_number=require_text(parent_part_number, "parent_part_number"),
+        child_serial_number=require_text(child_serial_number, "child_serial_number"),
+        child_part_number=require_text(child_part_number, "child_part_number"),
+        check_part_number=_unset_if_none(check_pn),
+        check_revision=_unset_if_none(check_rev),
+    )
+
+
+def remove_child_unit(
+    parent_serial_number: str,
+    parent_part_number: str,
+    child_serial_number: str,
+    child_part_number: str,
+) -> Call[None]:
+    """POST /api/Production/RemoveChildUnit."""
+    return make_call(
+        "removeChildUnit",
+        _none,
+        parent_serial_number=require_text(parent_serial_number, "parent_serial_number"),
+        parent_part_number=require_text(parent_part_number, "parent_part_number"),
+        child_serial_number=require_text(child_serial_number, "child_serial_number"),
+        child_part_number=require_text(child_part_number, "child_part_number"),
+    )
+
+
+def check_child_units(parent_serial_number: str, parent_part_number: str) -> Call[ChildUnitCheck]:
+    """GET /api/Production/CheckChildUnits."""
+    return make_call(
+        "checkChildUnits",
+        lambda r: ChildUnitCheck.from_payload(_json(r)),  # type: ignore[arg-type]
+        parent_serial_number=require_text(parent_serial_number, "parent_serial_number"),
+        parent_part_number=require_text(parent_part_number, "parent_part_number"),
+    )
+
+
+# ---------------------------------------------------------------------- serial numbers
+
+
+def get_serial_number_types() -> Call[list[SerialNumberType]]:
+    """GET /api/Production/SerialNumbers/Types."""
+    return make_call(
+        "getSerialNumberTypes",
+        lambda r: [SerialNumberType.from_json(item) for item in _array(r)],
+    )
+
+
+def take_serial_numbers(
+    type_name: str,
+    quantity: int,
+    ref_serial_number: str | None,
+    ref_part_number: str | None,
+    station_name: str | None,
+    only_in_sequence: bool,
+    format: FileFormat,
+) -> Call[list[str]]:
+    """POST /api/Production/SerialNumbers/Take."""
+    name = require_text(type_name, "type_name")
+    count = require_quantity(quantity)
+    if not isinstance(only_in_sequence, bool):
+        raise WatsInputError("only_in_sequence must be a bool", parameter="only_in_sequence")
+    fmt = normalize_format(format)
+    return make_call(
+        "takeSerialNumbers",
+        lambda r: parse_take(r.content, fmt),
+        serial_number_type=name,
+        quantity=count,
+        ref_sn=_unset_if_none(optional_text(ref_serial_number, "ref_serial_number")),
+        ref_pn=_unset_if_none(optional_text(ref_part_number, "ref_part_number")),
+        station_name=_unset_if_none(optional_text(station_name, "station_name")),
+        only_in_sequence=only_in_sequence if only_in_sequence else _unset_if_none(None),
+        format_=_format_enum(fmt),
+        attributes={"serial_number_type": name, "quantity": count, "format": fmt},
+    )
+
+
+def _records(r: httpx.Response) -> list[SerialNumberRecord]:
+    return [SerialNumberRecord.from_json(item) for item in _array(r)]
+
+
+def get_serial_numbers_by_range(
+    type_name: str,
+    start_address: str,
+    end_address: str,
+    start_date: dt.datetime | None,
+    end_date: dt.datetime | None,
+) -> Call[list[SerialNumberRecord]]:
+    """GET /api/Production/SerialNumbers/ByRange."""
+    name = require_text(type_name, "type_name")
+    return make_call(
+        "getSerialNumbersByRange",
+        _records,
+        serial_number_type=name,
+        start_address=require_text(start_address, "start_address"),
+        end_address=require_text(end_address, "end_address"),
+        start_date=_unset_if_none(_date_param(start_date, "start_date")),
+        end_date=_unset_if_none(_date_param(end_date, "end_date")),
+        attributes={"serial_number_type": name},
+    )
+
+
+def get_serial_numbers_by_reference(
+    type_name: str,
+    ref_serial_number: str | None,
+    ref_part_number: str | None,
+    start_date: dt.datetime | None,
+    end_date: dt.datetime | None,
+) -> Call[list[SerialNumberRecord]]:
+    """GET /api/Production/SerialNumbers/ByReference."""
+    name = require_text(type_name, "type_name")
+    ref_sn = optional_text(ref_serial_number, "ref_serial_number")
+    ref_pn = optional_text(ref_part_number, "ref_part_number")
+    if ref_sn is None and ref_pn is None:
+        raise WatsInputError(
+            "give ref_serial_number or ref_part_number (or both)", parameter="ref_serial_number"
+        )
+    return make_call(
+        "getSerialNumbersByReference",
+        _records,
+        serial_number_type=name,
+        ref_sn=_unset_if_none(ref_sn),
+        ref_pn=_unset_if_none(ref_pn),
+        start_date=_unset_if_none(_date_param(start_date, "start_date")),
+        end_date=_unset_if_none(_date_param(end_date, "end_date")),
+        attributes={"serial_number_type": name},
+    )
+
+
+def export_serial_numbers(
+    type_name: str,
+    format: FileFormat,
+    start_address: str | None,
+    end_address: str | None,
+    start_date: dt.datetime | None,
+    end_date: dt.datetime | None,
+) -> Call[bytes]:
+    """GET /api/Production/SerialNumbers (the export file, as bytes)."""
+    name = require_text(type_name, "type_name")
+    fmt = normalize_format(format)
+    return make_call(
+        "exportSerialNumbers",
+        lambda r: r.content,
+        serial_number_type=name,
+        format_=_format_enum(fmt),
+        start_address=_unset_if_none(optional_text(start_address, "start_address")),
+        end_address=_unset_if_none(optional_text(end_address, "end_address")),
+        start_date=_unset_if_none(_date_param(start_date, "start_date")),
+        end_date=_unset_if_none(_date_param(end_date, "end_date")),
+        attributes={"serial_number_type": name, "format": fmt},
+    )
+
+
+def upload_serial_numbers(type_name: str, data: bytes | str, format: FileFormat) -> Call[None]:
+    """PUT /api/Production/SerialNumbers (multipart upload of an XML or CSV file)."""
+    from wats_api.models.serial_number_upload import SerialNumberUpload
+    from wats_api.types import File
+
+    name = require_text(type_name, "type_name")
+    fmt = normalize_format(format)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if not isinstance(data, bytes | bytearray) or not data:
+        raise WatsInputError("data must be non-empty bytes or str", parameter="data")
+    mime = "application/xml" if fmt == "XML" else "text/csv"
+    body = SerialNumberUpload(
+        file=File(payload=BytesIO(bytes(data)), file_name=f"serials.{fmt.lower()}", mime_type=mime)
+    )
+    return make_call(
+        "uploadSerialNumbers",
+        _none,
+        body=body,
+        serial_number_type=name,
+        format_=_format_enum(fmt),
+        attributes={"serial_number_type": name, "format": fmt, "bytes": len(data)},
+    )
+
+
+# --------------------------------------------------------------------- batches, changes
+
+
+def save_batches(batches: Sequence[ProductionBatch]) -> Call[None]:
+    """PUT /api/Production/Batches."""
+    wire: list[dict[str, object]] = []
+    for index, batch in enumerate(batches):
+        if not isinstance(batch, ProductionBatch):
+            raise WatsInputError(
+                f"batches[{index}] is a {type(batch).__name__}, not a ProductionBatch",
+                parameter="batches",
+            )
+        require_text(batch.batch_number, f"batches[{index}].batch_number")
+        if batch.batch_size is not None:
+            require_int32(batch.batch_size, f"batches[{index}].batch_size")
+        wire.append(dict(batch.to_wire()))
+    if not wire:
+        raise WatsInputError("batches must not be empty", parameter="batches")
+    return make_call("putBatches", _none, json=wire, body=[])
+
+
+def get_unit_changes(max_count: int) -> Call[list[UnitChange]]:
+    """GET /api/Production/Units/Changes."""
+    count = require_quantity(max_count, "max_count")
+    return make_call(
+        "getUnitChanges",
+        lambda r: [UnitChange.from_json(item) for item in _array(r)],
+        max_count=count,
+        attributes={"max_count": count},
+    )
+
+
+def delete_unit_change(change_id: int) -> Call[None]:
+    """DELETE /api/Production/Units/Changes/{id}."""
+    return make_call(
+        "deleteUnitChange", _none, id=require_int32(change_id, "change_id"), attributes={}
+    )
+
+
+# ------------------------------------------------------------------------------- app
+
+
+def server_version() -> Call[ServerVersion]:
+    """GET /api/App/Version."""
+
+    def parse(r: httpx.Response) -> ServerVersion:
+        data = _json(r)
+        text = data if isinstance(data, str) else r.text.strip().strip('"')
+        return ServerVersion.parse(text)
+
+    return make_call("getServerVersion", parse)
+
+
+def get_processes() -> Call[list[Process]]:
+    """GET /api/App/Processes."""
+    return make_call(
+        "getProcesses",
+        lambda r: [Process.from_json(item) for item in _array(r)],
+        include_test_operations=True,
+        include_repair_operations=True,
+        include_wip_operations=True,
+    )

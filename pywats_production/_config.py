@@ -1,0 +1,198 @@
+"""Configuration shared by both services: base URL, secret token, TLS, timeouts, limits."""
+
+from __future__ import annotations
+
+import logging
+import os
+import ssl
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+import httpx
+
+from ._core import Hook, Instrumentation
+from .errors import WatsInputError
+from .retry import RetryPolicy
+
+__all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "Secret", "ServiceConfig"]
+
+logger = logging.getLogger("pywats_production")
+
+#: Finite by default: a station must never hang on a dead server.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=10.0)
+#: Enough for concurrent chunked saves, small enough not to flood a server.
+DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10)
+#: Cap on bodies that can be large (exports, takes, feeds); configurable per service.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+class Secret:
+    """A value that never shows itself in ``repr``, ``str``, logs or tracebacks.
+
+    Example:
+        >>> s = Secret("dXNlcjpwYXNz")
+        >>> str(s), repr(s)
+        ('***', "Secret('***')")
+
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the secret value (only to build the Authorization header)."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self) -> tuple[type[Secret], tuple[str]]:
+        # Pickling is refused implicitly by nothing; keep it working but explicit.
+        return (Secret, (self._value,))
+
+
+def _ssl_context(verify: bool | str | Path | ssl.SSLContext) -> bool | ssl.SSLContext:
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    if isinstance(verify, str | Path):
+        return ssl.create_default_context(cafile=str(verify))
+    if verify is False:
+        logger.warning(
+            "TLS certificate verification is OFF: anyone on the network can read the token "
+            "and change answers. Give a CA bundle (verify='path/to/ca.pem') instead."
+        )
+        return False
+    return True
+
+
+@attrs.frozen(kw_only=True)
+class ServiceConfig:
+    """Settings of a service (immutable; shared by the async and the sync service).
+
+    Attributes:
+        base_url: the server's root URL, e.g. ``https://wats.example.com``.
+        token: the Basic token (base64 of ``user:password``), kept as a :class:`Secret`.
+        timeout: httpx timeout (finite by default).
+        verify: TLS verification: True, False (logs a warning), a CA bundle path, or an
+            ``ssl.SSLContext``.
+        retry: the default retry policy.
+        limits: connection-pool limits.
+        max_response_bytes: cap on large bodies (exports, takes, feeds).
+        hooks: user hooks that see every request and response.
+        instrumentation: operation-level instrumentation (OpenTelemetry), or None.
+        requests_per_minute: optional client-side request budget (None = off).
+        save_concurrency: chunks of ``save_units`` sent at once by the async service.
+
+    """
+
+    base_url: str
+    token: Secret | None = None
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    verify: bool | str | Path | ssl.SSLContext = True
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    limits: httpx.Limits = DEFAULT_LIMITS
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    hooks: Sequence[Hook] = ()
+    instrumentation: Instrumentation | None = None
+    requests_per_minute: float | None = None
+    save_concurrency: int = 4
+
+    def headers(self) -> dict[str, str]:
+        """Return the headers every request carries (auth, Accept, User-Agent)."""
+        from wats_api._meta import DEFAULT_HEADERS
+
+        headers = dict(DEFAULT_HEADERS)
+        if self.token is not None:
+            headers["Authorization"] = f"Basic {self.token.reveal()}"
+        return headers
+
+    def client_args(self) -> dict[str, object]:
+        """Return the arguments for building the service's own httpx client."""
+        return {
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "verify": _ssl_context(self.verify),
+            "limits": self.limits,
+            "follow_redirects": False,
+        }
+
+
+def make_config(
+    base_url: str,
+    token: str | Secret | None,
+    *,
+    timeout: float | httpx.Timeout | None,
+    verify: bool | str | Path | ssl.SSLContext,
+    retry: RetryPolicy | None,
+    max_response_bytes: int | None,
+    hooks: Sequence[Hook],
+    instrumentation: Instrumentation | None,
+    requests_per_minute: float | None,
+    save_concurrency: int,
+) -> ServiceConfig:
+    """Validate constructor arguments and build a :class:`ServiceConfig`."""
+    if not isinstance(base_url, str) or not base_url.strip():
+        raise WatsInputError("base_url must be a non-empty URL", parameter="base_url")
+    url = httpx.URL(base_url.strip())
+    if url.scheme not in ("http", "https") or not url.host:
+        raise WatsInputError(
+            f"base_url must be an http(s) URL with a host, not {base_url!r}", parameter="base_url"
+        )
+    if url.userinfo:
+        raise WatsInputError(
+            "base_url must not carry credentials; pass token= instead", parameter="base_url"
+        )
+    if isinstance(token, str):
+        token = Secret(token.strip()) if token.strip() else None
+    if timeout is None:
+        http_timeout = DEFAULT_TIMEOUT
+    elif isinstance(timeout, httpx.Timeout):
+        http_timeout = timeout
+    else:
+        if timeout <= 0:
+            raise WatsInputError("timeout must be > 0 seconds", parameter="timeout")
+        http_timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+    if requests_per_minute is not None and requests_per_minute <= 0:
+        raise WatsInputError("requests_per_minute must be > 0", parameter="requests_per_minute")
+    if save_concurrency < 1:
+        raise WatsInputError("save_concurrency must be >= 1", parameter="save_concurrency")
+    return ServiceConfig(
+        base_url=str(url).rstrip("/"),
+        token=token,
+        timeout=http_timeout,
+        verify=verify,
+        retry=retry or RetryPolicy(),
+        max_response_bytes=max_response_bytes or DEFAULT_MAX_RESPONSE_BYTES,
+        hooks=tuple(hooks),
+        instrumentation=instrumentation,
+        requests_per_minute=requests_per_minute,
+        save_concurrency=save_concurrency,
+    )
+
+
+def env_settings() -> tuple[str, str | None]:
+    """Return ``(WATS_BASE_URL, WATS_AUTH_TOKEN)`` from the environment.
+
+    Raises:
+        WatsInputError: if WATS_BASE_URL is not set.
+
+    """
+    base_url = os.environ.get("WATS_BASE_URL", "").strip()
+    if not base_url:
+        raise WatsInputError(
+            "WATS_BASE_URL is not set (and WATS_AUTH_TOKEN for the token)",
+            parameter="WATS_BASE_URL",
+        )
+    return base_url, os.environ.get("WATS_AUTH_TOKEN") or None

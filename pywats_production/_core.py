@@ -1,0 +1,508 @@
+"""The core shared by the async and the sync service.
+
+Everything here is free of I/O: the operation table, request building (through the
+generated client's request builders), the retry state machine that decides after each
+attempt, and the response checks. The two services only send requests and sleep, each in
+its own way, so that they behave identically by construction.
+"""
+
+# ruff: noqa: E501
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from types import ModuleType
+from typing import Any, Generic, Protocol, TypeVar
+
+import attrs
+import httpx
+
+from .errors import (
+    WatsApiError,
+    WatsConnectionError,
+    WatsError,
+    WatsTimeoutError,
+    error_from_response,
+)
+from .retry import Reliability, RetryPolicy
+
+__all__ = [
+    "OPERATIONS",
+    "Call",
+    "CallState",
+    "Instrumentation",
+    "Operation",
+    "RequestInfo",
+    "ResponseInfo",
+]
+
+logger = logging.getLogger("pywats_production")
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Operation:
+    """One operation of the pinned spec.
+
+    Attributes:
+        name: the operationId in spec/ (e.g. ``getUnit``).
+        module: the generated module that builds its requests.
+        method: HTTP method.
+        path: path template, as in spec/ (used in logs and spans, never the real path).
+        reliability: what a repeated request does (decides retries).
+        large_body: the answer may be large (exports, takes, feeds): read it with a cap.
+
+    """
+
+    name: str
+    module: str
+    method: str
+    path: str
+    reliability: Reliability
+    large_body: bool = False
+
+
+def _op(
+    name: str, module: str, method: str, path: str, rel: Reliability, large: bool = False
+) -> Operation:
+    return Operation(name, module, method, path, rel, large)
+
+
+# One operation a line reads best as a table, hence the long lines below.
+_P = "wats_api.api.production."
+_A = "wats_api.api.app."
+_PROD = "/api/Production/"
+_SAFE = Reliability.SAFE
+_UPSERT = Reliability.UPSERT
+_CONV = Reliability.CONVERGES
+_CHECK = Reliability.CONVERGES_CHECKED
+_TAKE = Reliability.CONSUMES
+OPERATIONS: Mapping[str, Operation] = {
+    op.name: op
+    for op in (
+        _op("getUnit", _P + "get_unit", "GET", _PROD + "Unit/{serialNumber}/{partNumber}", _SAFE),
+        _op("putUnits", _P + "put_units", "PUT", _PROD + "Units", _UPSERT),
+        _op("setUnitPhase", _P + "set_unit_phase", "PUT", _PROD + "SetUnitPhase", _CONV),
+        _op("setUnitProcess", _P + "set_unit_process", "PUT", _PROD + "SetUnitProcess", _CONV),
+        _op("getUnitVerification", _P + "get_unit_verification", "GET", _PROD + "UnitVerification", _SAFE),
+        _op("addChildUnit", _P + "add_child_unit", "POST", _PROD + "AddChildUnit", _CHECK),
+        _op("removeChildUnit", _P + "remove_child_unit", "POST", _PROD + "RemoveChildUnit", _CHECK),
+        _op("checkChildUnits", _P + "check_child_units", "GET", _PROD + "CheckChildUnits", _SAFE),
+        _op("getSerialNumberTypes", _P + "get_serial_number_types", "GET", _PROD + "SerialNumbers/Types", _SAFE),
+        _op("takeSerialNumbers", _P + "take_serial_numbers", "POST", _PROD + "SerialNumbers/Take", _TAKE, True),
+        _op("getSerialNumbersByRange", _P + "get_serial_numbers_by_range", "GET", _PROD + "SerialNumbers/ByRange", _SAFE, True),
+        _op("getSerialNumbersByReference", _P + "get_serial_numbers_by_reference", "GET", _PROD + "SerialNumbers/ByReference", _SAFE, True),
+        _op("exportSerialNumbers", _P + "export_serial_numbers", "GET", _PROD + "SerialNumbers", _SAFE, True),
+        _op("uploadSerialNumbers", _P + "upload_serial_numbers", "PUT", _PROD + "SerialNumbers", _UPSERT),
+        _op("putBatches", _P + "put_batches", "PUT", _PROD + "Batches", _UPSERT),
+        _op("getUnitChanges", _P + "get_unit_changes", "GET", _PROD + "Units/Changes", _SAFE, True),
+        _op("deleteUnitChange", _P + "delete_unit_change", "DELETE", _PROD + "Units/Changes/{id}", _CONV),
+        _op("getServerVersion", _A + "get_server_version", "GET", "/api/App/Version", _SAFE),
+        _op("getProcesses", _A + "get_processes", "GET", "/api/App/Processes", _SAFE),
+    )
+}  # fmt: skip
+
+_modules: dict[str, ModuleType] = {}
+
+
+def _generated(module: str) -> ModuleType:
+    # Generated endpoint modules load on first use, keeping `import pywats_production` light.
+    mod = _modules.get(module)
+    if mod is None:
+        mod = importlib.import_module(module)
+        _modules[module] = mod
+    return mod
+
+
+def build_kwargs(op: Operation, **params: object) -> dict[str, Any]:
+    """Return the request arguments of ``op`` built by the generated client.
+
+    The generated builder knows the spec's parameter names and percent-encodes path
+    segments; its keys are ``method``, ``url`` and optionally ``params``, ``json``,
+    ``files``, ``headers``.
+    """
+    result: dict[str, Any] = _generated(op.module)._get_kwargs(**params)
+    return result
+
+
+@attrs.define(kw_only=True)
+class Call(Generic[T]):
+    """A prepared call: which operation, its request, how to read its answer.
+
+    Attributes:
+        op: the operation.
+        request: arguments for ``httpx.Client.build_request``.
+        parse: turns a successful response into the domain result.
+        attributes: facts about the call for logs and spans (no secrets, no bodies).
+
+    """
+
+    op: Operation
+    request: dict[str, Any]
+    parse: Callable[[httpx.Response], T]
+    attributes: dict[str, str | int | bool] = attrs.field(factory=dict)
+
+
+def make_call(
+    name: str,
+    parse: Callable[[httpx.Response], T],
+    *,
+    json: object = None,
+    attributes: dict[str, str | int | bool] | None = None,
+    **params: object,
+) -> Call[T]:
+    """Build a :class:`Call` for operation ``name`` with the generated request builder.
+
+    ``json``, when given, replaces the body built by the generated builder (the domain
+    models serialise themselves; the builder is then asked only for method, URL and
+    headers).
+    """
+    op = OPERATIONS[name]
+    request = build_kwargs(op, **params)
+    if json is not None:
+        request["json"] = json
+    return Call(op=op, request=request, parse=parse, attributes=attributes or {})
+
+
+# --------------------------------------------------------------------------- observers
+
+
+@attrs.frozen(kw_only=True)
+class RequestInfo:
+    """What is about to be sent (given to hooks before every attempt).
+
+    Attributes:
+        operation: operationId in spec/.
+        method: HTTP method.
+        path: the path template (no serial numbers in it).
+        url: the full URL of this attempt (may contain serial numbers; never a secret).
+        attempt: attempt number, from 1.
+        request_id: the ``X-Request-ID`` of the call, the same on every attempt.
+        attributes: facts about the call (operation-specific, no secrets).
+
+    """
+
+    operation: str
+    method: str
+    path: str
+    url: str
+    attempt: int
+    request_id: str
+    attributes: Mapping[str, str | int | bool]
+
+
+@attrs.frozen(kw_only=True)
+class ResponseInfo:
+    """What came back from one attempt (given to hooks after every attempt).
+
+    Attributes:
+        request: the request it answers.
+        status: HTTP status, or None when the attempt failed in transport.
+        duration: seconds from sending to the end of the response.
+        error: the transport error's text when the attempt failed in transport.
+        will_retry: whether the SDK will make another attempt.
+
+    """
+
+    request: RequestInfo
+    status: int | None
+    duration: float
+    error: str | None
+    will_retry: bool
+
+
+class Hook(Protocol):
+    """A user hook seeing every request and response (see ``docs/observability.md``)."""
+
+    def on_request(self, info: RequestInfo) -> None:
+        """Observe an attempt before it is sent."""
+
+    def on_response(self, info: ResponseInfo) -> None:
+        """Observe an attempt's status or transport error."""
+
+
+class OperationScope(Protocol):
+    """Instrumentation of one domain call (a span, metrics), ended exactly once."""
+
+    def attempt(self, info: ResponseInfo) -> None:
+        """Record one finished attempt."""
+
+    def end(self, error: BaseException | None, attempts: int) -> None:
+        """End the call, with the error it raised if any."""
+
+
+class Instrumentation(Protocol):
+    """Starts an :class:`OperationScope` per domain call (OpenTelemetry plugs in here)."""
+
+    def start(self, operation: str, attributes: Mapping[str, str | int | bool]) -> OperationScope:
+        """Start instrumenting a call of ``operation``."""
+        ...
+
+
+# ------------------------------------------------------------------ the state machine
+
+
+class RetryStep:
+    __slots__ = ("delay",)
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        # An HTTP date; WATS sends seconds, so treat a date as "soon".
+        return 1.0
+
+
+def _sent(exc: httpx.HTTPError) -> bool:
+    """Whether the request may have reached the server before ``exc``."""
+    return not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+class UnknownOutcome(Exception):
+    """Raised to the caller of a CONSUMES call when the outcome cannot be known."""
+
+    def __init__(self, cause: WatsError, attempts: int, request_id: str) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.attempts = attempts
+        self.request_id = request_id
+
+
+class CallState(Generic[T]):
+    """Decides, after each attempt of one call, whether to return, retry or raise.
+
+    Both services drive it the same way::
+
+        state = CallState(call, policy, ...)
+        while True:
+            request = state.next_request(client)
+            try:
+                response = send(request)
+            except httpx.HTTPError as exc:
+                step = state.failed(exc)
+            else:
+                step = state.answered(response)   # may raise, or return the result
+            sleep(step.delay)
+    """
+
+    __slots__ = (
+        "_deadline",
+        "_hooks",
+        "_info",
+        "_scope",
+        "_sent_at",
+        "attempts",
+        "call",
+        "policy",
+        "request_id",
+        "started",
+    )
+
+    def __init__(
+        self,
+        call: Call[T],
+        policy: RetryPolicy,
+        hooks: Sequence[Hook],
+        instrumentation: Instrumentation | None,
+    ) -> None:
+        self.call = call
+        self.policy = policy
+        self.request_id = uuid.uuid4().hex
+        self.attempts = 0
+        self.started = time.monotonic()
+        self._deadline = self.started + policy.deadline
+        self._hooks = hooks
+        self._info: RequestInfo | None = None
+        self._sent_at = 0.0
+        self._scope = (
+            instrumentation.start(call.op.name, call.attributes) if instrumentation else None
+        )
+
+    @property
+    def remaining(self) -> float:
+        """Seconds left until the call's deadline."""
+        return self._deadline - time.monotonic()
+
+    def next_request(self, client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        """Build the request of the next attempt (same request id on every attempt)."""
+        self.attempts += 1
+        request_args = self.call.request
+        headers = dict(request_args.get("headers") or {})
+        headers["X-Request-ID"] = self.request_id
+        request = client.build_request(
+            request_args["method"],
+            request_args["url"],
+            params=request_args.get("params"),
+            json=request_args.get("json"),
+            files=request_args.get("files"),
+            headers=headers,
+        )
+        op = self.call.op
+        self._info = RequestInfo(
+            operation=op.name,
+            method=op.method,
+            path=op.path,
+            url=str(request.url),
+            attempt=self.attempts,
+            request_id=self.request_id,
+            attributes=self.call.attributes,
+        )
+        for hook in self._hooks:
+            hook.on_request(self._info)
+        self._sent_at = time.monotonic()
+        return request
+
+    def _report(self, status: int | None, error: str | None, will_retry: bool) -> None:
+        info = self._info
+        assert info is not None
+        duration = time.monotonic() - self._sent_at
+        response_info = ResponseInfo(
+            request=info, status=status, duration=duration, error=error, will_retry=will_retry
+        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s in %.1f ms (attempt %d, request %s)",
+                info.method,
+                info.path,
+                status if status is not None else error,
+                duration * 1000,
+                info.attempt,
+                info.request_id,
+                extra={
+                    "wats_operation": info.operation,
+                    "wats_method": info.method,
+                    "wats_path": info.path,
+                    "wats_status": status,
+                    "wats_duration_ms": round(duration * 1000, 3),
+                    "wats_attempt": info.attempt,
+                    "wats_request_id": info.request_id,
+                    "wats_error": error,
+                },
+            )
+        for hook in self._hooks:
+            hook.on_response(response_info)
+        if self._scope is not None:
+            self._scope.attempt(response_info)
+
+    def _wait_or_none(self, retry_after: float | None) -> float | None:
+        delay = self.policy.delay(self.attempts, retry_after)
+        if delay is None or delay >= self.remaining:
+            return None
+        return delay
+
+    def failed(self, exc: httpx.HTTPError) -> RetryStep:
+        """Handle a transport failure: return a retry step, or raise the typed error."""
+        sent = _sent(exc)
+        replayable = self.call.op.reliability.replayable or not sent
+        delay = self._wait_or_none(None) if replayable else None
+        self._report(None, type(exc).__name__, delay is not None)
+        if delay is not None:
+            return RetryStep(delay)
+        info = self._info
+        assert info is not None
+        cls = WatsTimeoutError if isinstance(exc, httpx.TimeoutException) else WatsConnectionError
+        error = cls(
+            f"{info.method} {info.path}: {type(exc).__name__}: {exc}",
+            method=info.method,
+            url=info.url,
+            request_id=self.request_id,
+            attempts=self.attempts,
+            operation=info.operation,
+            request_sent=sent,
+        )
+        error.__cause__ = exc
+        if sent and not self.call.op.reliability.replayable:
+            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id))
+        raise self._finish(error)
+
+    def answered(self, response: httpx.Response, body: bytes) -> T | RetryStep:
+        """Handle an answer: return the parsed result, a retry step, or raise."""
+        status = response.status_code
+        if status < 300:
+            self._report(status, None, False)
+            try:
+                result = self.call.parse(response)
+            except WatsError as exc:
+                raise self._finish(exc) from None
+            self._finish(None)
+            return result
+        retry_after = _retry_after(response)
+        delay: float | None = None
+        if status in self.policy.retry_statuses and (
+            self.call.op.reliability.replayable or status == 429
+        ):
+            # A 429 was refused before any work: safe to repeat even for Take.
+            delay = self._wait_or_none(retry_after)
+        self._report(status, None, delay is not None)
+        if delay is not None:
+            return RetryStep(delay)
+        info = self._info
+        assert info is not None
+        error = error_from_response(
+            status=status,
+            method=info.method,
+            url=info.url,
+            body=body,
+            content_type=response.headers.get("content-type"),
+            request_id=self.request_id,
+            attempts=self.attempts,
+            operation=info.operation,
+            retry_after=retry_after,
+        )
+        if status >= 500 and not self.call.op.reliability.replayable:
+            # The server may have taken numbers before failing.
+            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id))
+        raise self._finish(error)
+
+    def _finish(self, error: BaseException | None) -> BaseException:
+        if error is not None:
+            info = self._info
+            cause = error.cause if isinstance(error, UnknownOutcome) else error
+            level = logging.WARNING if isinstance(cause, WatsApiError) else logging.ERROR
+            logger.log(
+                level,
+                "%s failed after %d attempt(s): %s",
+                self.call.op.name,
+                self.attempts,
+                cause,
+                extra={
+                    "wats_operation": self.call.op.name,
+                    "wats_method": self.call.op.method,
+                    "wats_path": self.call.op.path,
+                    "wats_status": getattr(cause, "status", None),
+                    "wats_attempt": self.attempts,
+                    "wats_request_id": self.request_id,
+                    "wats_duration_ms": round((time.monotonic() - self.started) * 1000, 3),
+                    "wats_url": info.url if info else None,
+                },
+            )
+        if self._scope is not None:
+            self._scope.end(error, self.attempts)
+        return error if error is not None else RuntimeError("finished")
+
+    def cancelled(self, exc: BaseException) -> None:
+        """End instrumentation when the caller cancels the call mid-flight."""
+        if self._scope is not None:
+            self._scope.end(exc, self.attempts)
+
+
+def too_large(limit: int, received: int, info_url: str) -> WatsError:
+    """Return the error for a body over the configured cap."""
+    from .errors import ResponseTooLargeError
+
+    return ResponseTooLargeError(
+        f"response body of {info_url} exceeds the cap of {limit} bytes",
+        limit=limit,
+        received=received,
+    )

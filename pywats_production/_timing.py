@@ -1,0 +1,86 @@
+"""Sleeping, gathering and the optional request budget, in an async and a sync flavour.
+
+The async service uses the ``a``-prefixed helpers; ``scripts/unasync.py`` rewrites them to
+the plain ones for the sync service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+import time
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
+
+__all__ = ["RequestBudget", "agather", "aresolve", "asleep", "gather", "resolve", "sleep"]
+
+T = TypeVar("T")
+
+
+async def asleep(seconds: float) -> None:
+    """Sleep without blocking the event loop (no-op for 0)."""
+    if seconds > 0:
+        await asyncio.sleep(seconds)
+
+
+def sleep(seconds: float) -> None:
+    """Sleep (no-op for 0)."""
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+async def agather(awaitables: Sequence[Awaitable[T]]) -> list[T]:
+    """Run awaitables concurrently; the first failure propagates after all finished."""
+    results = await asyncio.gather(*awaitables, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return list(results)  # type: ignore[arg-type]
+
+
+def gather(results: Sequence[T]) -> list[T]:
+    """Sync counterpart of :func:`agather`: the calls already ran, in order."""
+    return list(results)
+
+
+async def aresolve(value: object) -> object:
+    """Await ``value`` if it is awaitable (handlers may be sync or async)."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+def resolve(value: object) -> object:
+    """Sync counterpart of :func:`aresolve`: the value as it is."""
+    return value
+
+
+class RequestBudget:
+    """A client-side budget of requests per minute, spacing requests evenly.
+
+    Each request reserves the next free slot; :meth:`reserve` returns how long to wait
+    for it. Thread-safe and async-friendly (the reservation itself never blocks).
+
+    Example:
+        >>> budget = RequestBudget(600)   # one request every 0.1 s
+        >>> budget.reserve()
+        0.0
+
+    """
+
+    def __init__(self, per_minute: float, clock: object = time.monotonic) -> None:
+        if per_minute <= 0:
+            raise ValueError("per_minute must be > 0")
+        self.interval = 60.0 / per_minute
+        self._clock = clock
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def reserve(self) -> float:
+        """Reserve a slot for one request and return the wait until it, in seconds."""
+        with self._lock:
+            now: float = self._clock()  # type: ignore[operator]
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+            return slot - now
