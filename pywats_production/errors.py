@@ -1,0 +1,932 @@
+"""The exceptions pywats-production raises, and the mapping of HTTP error answers to them.
+
+Everything the SDK raises on purpose derives from :class:`WatsError`, except :class:`TypeError`
+for an argument of the wrong Python type. The tree::
+
+    WatsError
+    ├── WatsInputError (also ValueError)   bad input, refused before any request
+    │   └── InvalidPhaseError
+    ├── WatsResponseError                  an answer the SDK cannot read
+    │   ├── UnsafeXmlError
+    │   └── ResponseTooLargeError
+    ├── WatsApiError                       the server answered with an error status
+    │   ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
+    │   │   NotFoundError (404), ConflictError (409), RateLimitedError (429), ServerError (5xx)
+    │   ├── AssemblyError                  a box-build refusal of AddChildUnit/RemoveChildUnit
+    │   │   └── ChildAlreadyHasParentError, ChildNotFinalizedError, AssemblyLoopError,
+    │   │       NotInBoxBuildError, NotLinkedError
+    │   └── SequenceUnavailableError       Take with only_in_sequence could not be satisfied
+    ├── WatsConnectionError                no (complete) answer: connect/read failure
+    │   └── WatsTimeoutError
+    └── AmbiguousOutcomeError              a write may or may not have happened
+
+The reason classes (``AssemblyError`` and below, ``SequenceUnavailableError``) say *why*; the
+object raised also derives from the status class it arrived with when that status is 400 or
+409, so ``except ConflictError`` and ``except ChildAlreadyHasParentError`` both catch a 409
+"already has a parent", and ``except BadRequestError`` catches the same refusal if a server
+sends it as 400. The reason is taken from the Problem ``code`` when the server sends one (the
+contract mock does), otherwise guessed from the message text for the assembly operations (the
+real server's texts are not published; see :func:`error_from_response`).
+
+No error ever shows credentials: URLs lose their ``user:password@`` part and secret-looking
+query values, and ``Basic``/``Bearer`` tokens echoed in a server message are masked.
+"""
+
+from __future__ import annotations
+
+import http
+import json
+import pickle
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import ClassVar, Final
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = [
+    "AmbiguousOutcomeError",
+    "AssemblyError",
+    "AssemblyLoopError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ChildAlreadyHasParentError",
+    "ChildNotFinalizedError",
+    "ConflictError",
+    "InvalidPhaseError",
+    "NotFoundError",
+    "NotInBoxBuildError",
+    "NotLinkedError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ResponseTooLargeError",
+    "SequenceUnavailableError",
+    "ServerError",
+    "UnsafeXmlError",
+    "WatsApiError",
+    "WatsConnectionError",
+    "WatsError",
+    "WatsInputError",
+    "WatsResponseError",
+    "WatsTimeoutError",
+    "error_from_response",
+    "sanitize_url",
+]
+
+MAX_MESSAGE_CHARS: Final = 500
+"""Longest server message kept on :attr:`WatsApiError.message`."""
+
+MAX_BODY_BYTES: Final = 4096
+"""Longest error body kept on :attr:`WatsApiError.body`."""
+
+_MAX_PROBLEM_PARSE: Final = 64 * 1024
+
+# --- text hygiene -----------------------------------------------------------------------
+
+_CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f\s]+")
+_TOKEN_TEXT = re.compile(r"(?i)\b(basic|bearer|token)([\s:=]+)[A-Za-z0-9+/=._~-]{6,}")
+_TOKEN_BYTES = re.compile(rb"(?i)\b(basic|bearer|token)([\s:=]+)[A-Za-z0-9+/=._~-]{6,}")
+_USERINFO_TEXT = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]*@")
+_USERINFO_BYTES = re.compile(rb"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]*@")
+_SECRET_QUERY_KEY = re.compile(r"(?i)(token|pass(word|wd)?|secret|api[-_]?key|auth|credential)")
+
+
+def _one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """Collapse control characters and whitespace runs to one space and cap the length."""
+    text = _CONTROL_RUN.sub(" ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 3].rstrip() + "..."
+    return text
+
+
+def _redact_text(text: str) -> str:
+    text = _USERINFO_TEXT.sub(r"\1", text)
+    return _TOKEN_TEXT.sub(r"\1\2[redacted]", text)
+
+
+def _redact_bytes(data: bytes) -> bytes:
+    data = _USERINFO_BYTES.sub(rb"\1", data)
+    return _TOKEN_BYTES.sub(rb"\1\2[redacted]", data)
+
+
+def sanitize_url(url: str) -> str:
+    """Remove credentials from a URL: ``user:password@``, secret-looking query values, fragment.
+
+    Args:
+        url: An absolute or relative URL.
+
+    Returns:
+        The URL without a userinfo part; the value of any query parameter whose name looks
+        like a secret (token, password, secret, api key, auth, credential) is replaced by
+        ``[redacted]``.
+
+    Example:
+        >>> sanitize_url("https://bob:pw@wats.example.com/api/x?apiKey=abc&n=1")
+        'https://wats.example.com/api/x?apiKey=[redacted]&n=1'
+
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _USERINFO_TEXT.sub(r"\1", url.split("#", 1)[0])
+    netloc = parts.netloc.rpartition("@")[2]
+    query = parts.query
+    if query and _SECRET_QUERY_KEY.search(query):
+        pairs = []
+        for pair in query.split("&"):
+            key, sep, _value = pair.partition("=")
+            pairs.append(f"{key}=[redacted]" if sep and _SECRET_QUERY_KEY.search(key) else pair)
+        query = "&".join(pairs)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def _target(url: str) -> str:
+    """Path and query of a (sanitised) URL, which is what a one-line message shows."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.scheme and not parts.netloc:
+        return url
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return (
+            "Client Error" if 400 <= status < 500 else "Server Error" if status >= 500 else "HTTP"
+        )
+
+
+def _restore(cls: type[WatsError], args: tuple[object, ...], state: dict[str, object]) -> WatsError:
+    """Rebuild an error from :meth:`WatsError.__reduce__` without calling ``__init__``."""
+    obj = cls.__new__(cls)
+    obj.args = args
+    obj.__dict__.update(state)
+    return obj
+
+
+# --- the base ---------------------------------------------------------------------------
+
+
+class WatsError(Exception):
+    """Base class of every error pywats-production raises on purpose.
+
+    ``str(error)`` is one line that says what failed; it never contains credentials.
+    Errors pickle and unpickle with their attributes (callables such as a reconciler are
+    dropped, see :class:`AmbiguousOutcomeError`).
+    """
+
+    _unpicklable: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message: str = message
+
+    def __str__(self) -> str:
+        return _one_line(_redact_text(self.message), 2000)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    def __reduce__(
+        self,
+    ) -> tuple[
+        Callable[[type[WatsError], tuple[object, ...], dict[str, object]], WatsError],
+        tuple[type[WatsError], tuple[object, ...], dict[str, object]],
+    ]:
+        state = {k: v for k, v in self.__dict__.items() if k not in self._unpicklable}
+        return (_restore, (type(self), self.args, state))
+
+
+class WatsInputError(WatsError, ValueError):
+    """An argument was refused before any request was sent.
+
+    Attributes:
+        message: What is wrong, naming the parameter.
+        parameter: The Python name of the offending parameter, or None.
+
+    Example:
+        >>> str(WatsInputError("quantity must be at least 1, got 0", parameter="quantity"))
+        'quantity must be at least 1, got 0'
+
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter: str | None = parameter
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r}, parameter={self.parameter!r})"
+
+
+class InvalidPhaseError(WatsInputError):
+    """A phase name or number that is not a valid unit phase (see ``UnitPhase.parse``)."""
+
+
+class WatsResponseError(WatsError):
+    """The server answered, but the SDK cannot read the answer (bad JSON/XML, wrong shape).
+
+    Attributes:
+        message: What could not be read.
+        field: The JSON member (or CSV column / XML attribute) at fault, when known.
+        operation: The SDK operation whose answer it was, when known.
+        request_id: The request id sent with the request, when known.
+
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        operation: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.field: str | None = field
+        self.operation: str | None = operation
+        self.request_id: str | None = request_id
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        extras = []
+        if self.operation:
+            extras.append(self.operation)
+        if self.request_id:
+            extras.append(f"request {self.request_id}")
+        return f"{text} ({', '.join(extras)})" if extras else text
+
+
+class UnsafeXmlError(WatsResponseError):
+    """An XML answer carried a DTD, an entity declaration or an external reference.
+
+    Such documents are refused outright (they are how billion-laughs and XXE attacks work);
+    no WATS answer needs them.
+    """
+
+
+class ResponseTooLargeError(WatsResponseError):
+    """An answer was larger than the configured cap and was not read further.
+
+    Attributes:
+        limit: The cap in bytes.
+        received: Bytes received when reading stopped (more than ``limit``).
+
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        limit: int,
+        received: int,
+        operation: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message or f"response larger than the limit of {limit} bytes (read {received})",
+            operation=operation,
+            request_id=request_id,
+        )
+        self.limit: int = limit
+        self.received: int = received
+
+
+# --- HTTP error answers -----------------------------------------------------------------
+
+
+class WatsApiError(WatsError):
+    """The server answered with an error status.
+
+    Attributes:
+        status: The HTTP status code.
+        method: The HTTP method.
+        url: The request URL without credentials (see :func:`sanitize_url`).
+        message: The server's message (Problem ``detail``, ``message`` or ``title``, or the
+            text of the body), one line, at most 500 characters; may be empty.
+        code: The Problem ``code`` (a machine-readable reason), when the server sent one.
+        parameter: The Problem ``parameter`` (the request parameter at fault), when sent.
+        request_id: The request id the SDK sent (``X-Request-ID``), when known.
+        attempts: How many times the request was sent, this one included.
+        operation: The SDK operation (for example ``addChildUnit``), when known.
+        retry_after: Seconds the server asked to wait (``Retry-After``), when sent.
+        body: The start of the error body (at most 4 KiB), tokens masked.
+
+    Example:
+        >>> e = NotFoundError(status=404, method="GET", url="https://h/api/x", message="gone")
+        >>> str(e)
+        '404 Not Found: GET /api/x: gone'
+
+    """
+
+    reason_code: ClassVar[str | None] = None
+    """The reason this class stands for (a Problem ``code``); None for the status classes."""
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        method: str,
+        url: str,
+        message: str = "",
+        code: str | None = None,
+        parameter: str | None = None,
+        request_id: str | None = None,
+        attempts: int = 1,
+        operation: str | None = None,
+        retry_after: float | None = None,
+        body: bytes = b"",
+    ) -> None:
+        message = _one_line(_redact_text(message))
+        super().__init__(message)
+        self.status: int = status
+        self.method: str = method.upper()
+        self.url: str = sanitize_url(url)
+        self.code: str | None = code
+        self.parameter: str | None = parameter
+        self.request_id: str | None = request_id
+        self.attempts: int = attempts
+        self.operation: str | None = operation
+        self.retry_after: float | None = retry_after
+        self.body: bytes = _redact_bytes(body[:MAX_BODY_BYTES])
+
+    def __str__(self) -> str:
+        text = f"{self.status} {_reason(self.status)}: {self.method} {_target(self.url)}"
+        if self.message:
+            text += f": {self.message}"
+        notes = []
+        if self.code:
+            notes.append(f"code {self.code}")
+        if self.parameter:
+            notes.append(f"parameter {self.parameter}")
+        if self.request_id:
+            notes.append(f"request {self.request_id}")
+        if self.attempts > 1:
+            notes.append(f"{self.attempts} attempts")
+        if self.retry_after is not None:
+            notes.append(f"retry after {self.retry_after:g}s")
+        if notes:
+            text += f" ({', '.join(notes)})"
+        return _one_line(text, 2000)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status}, method={self.method!r}, "
+            f"url={self.url!r}, message={self.message!r}, code={self.code!r}, "
+            f"request_id={self.request_id!r}, attempts={self.attempts})"
+        )
+
+
+class BadRequestError(WatsApiError):
+    """400: the request breaks a rule of the server."""
+
+
+class AuthenticationError(WatsApiError):
+    """401: missing or wrong credentials."""
+
+
+class PermissionDeniedError(WatsApiError):
+    """403: the account may not do this."""
+
+
+class NotFoundError(WatsApiError):
+    """404: the unit, serial-number type, relation or change does not exist."""
+
+
+class ConflictError(WatsApiError):
+    """409: the request conflicts with the current state."""
+
+
+class RateLimitedError(WatsApiError):
+    """429: the request budget is exceeded; :attr:`retry_after` says how long to wait."""
+
+
+class ServerError(WatsApiError):
+    """5xx: the server failed."""
+
+
+class AssemblyError(WatsApiError):
+    """AddChildUnit or RemoveChildUnit was refused (base of the specific reasons).
+
+    Raised as such for an assembly refusal whose reason the SDK cannot tell.
+    """
+
+
+class ChildAlreadyHasParentError(AssemblyError):
+    """The child unit already has a parent (``child_has_parent``)."""
+
+    reason_code = "child_has_parent"
+
+
+class ChildNotFinalizedError(AssemblyError):
+    """The child unit is not in its finalized phase (``child_not_finalized``)."""
+
+    reason_code = "child_not_finalized"
+
+
+class AssemblyLoopError(AssemblyError):
+    """The link would make a loop of parents and children (``would_create_loop``)."""
+
+    reason_code = "would_create_loop"
+
+
+class NotInBoxBuildError(AssemblyError):
+    """The child does not match the parent's box build or the check part/revision."""
+
+    reason_code = "not_in_box_build"
+
+
+class NotLinkedError(AssemblyError):
+    """RemoveChildUnit: the child is not linked to that parent (``not_linked``)."""
+
+    reason_code = "not_linked"
+
+
+class SequenceUnavailableError(WatsApiError):
+    """Take with ``only_in_sequence``: no contiguous run of that size is free."""
+
+    reason_code = "sequence_unavailable"
+
+
+# The objects actually raised combine a reason with the status class it arrived with.
+# Their names are private; catch the reason class or the status class.
+class _AssemblyBadRequest(AssemblyError, BadRequestError):
+    pass
+
+
+class _AssemblyConflict(AssemblyError, ConflictError):
+    pass
+
+
+class _ChildAlreadyHasParentBadRequest(ChildAlreadyHasParentError, BadRequestError):
+    pass
+
+
+class _ChildAlreadyHasParentConflict(ChildAlreadyHasParentError, ConflictError):
+    pass
+
+
+class _ChildNotFinalizedBadRequest(ChildNotFinalizedError, BadRequestError):
+    pass
+
+
+class _ChildNotFinalizedConflict(ChildNotFinalizedError, ConflictError):
+    pass
+
+
+class _AssemblyLoopBadRequest(AssemblyLoopError, BadRequestError):
+    pass
+
+
+class _AssemblyLoopConflict(AssemblyLoopError, ConflictError):
+    pass
+
+
+class _NotInBoxBuildBadRequest(NotInBoxBuildError, BadRequestError):
+    pass
+
+
+class _NotInBoxBuildConflict(NotInBoxBuildError, ConflictError):
+    pass
+
+
+class _NotLinkedBadRequest(NotLinkedError, BadRequestError):
+    pass
+
+
+class _NotLinkedConflict(NotLinkedError, ConflictError):
+    pass
+
+
+class _SequenceUnavailableBadRequest(SequenceUnavailableError, BadRequestError):
+    pass
+
+
+class _SequenceUnavailableConflict(SequenceUnavailableError, ConflictError):
+    pass
+
+
+_STATUS_CLASSES: Final[dict[int, type[WatsApiError]]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitedError,
+}
+
+_REASON_CLASSES: Final[dict[str, tuple[type[WatsApiError], type[WatsApiError]]]] = {
+    # reason: (raised with 400, raised with 409)
+    "assembly": (_AssemblyBadRequest, _AssemblyConflict),
+    "child_has_parent": (_ChildAlreadyHasParentBadRequest, _ChildAlreadyHasParentConflict),
+    "child_not_finalized": (_ChildNotFinalizedBadRequest, _ChildNotFinalizedConflict),
+    "would_create_loop": (_AssemblyLoopBadRequest, _AssemblyLoopConflict),
+    "not_in_box_build": (_NotInBoxBuildBadRequest, _NotInBoxBuildConflict),
+    "not_linked": (_NotLinkedBadRequest, _NotLinkedConflict),
+    "sequence_unavailable": (_SequenceUnavailableBadRequest, _SequenceUnavailableConflict),
+}
+
+# Guesses from message text, for servers that send no Problem code. Order matters: the
+# first match wins, most specific first. "not found" is checked before these by the caller.
+_Rules = tuple[tuple[str, "re.Pattern[str]"], ...]
+_ADD_CHILD_RULES: Final[_Rules] = (
+    ("would_create_loop", re.compile(r"\b(loop|cycle|cyclic|circular)")),
+    ("child_has_parent", re.compile(r"\balready\b|\bhas (a |an )?(existing )?parent\b")),
+    ("child_not_finalized", re.compile(r"finali[sz]ed|\bphase\b")),
+    ("not_in_box_build", re.compile(r"box ?build|not valid|\bmatch")),
+)
+_REMOVE_CHILD_RULES: Final[_Rules] = (
+    ("not_linked", re.compile(r"not linked|relation|does not exist|not (a )?child|no parent")),
+)
+_TAKE_RULES: Final[_Rules] = (("sequence_unavailable", re.compile(r"sequen|contiguous")),)
+_NOT_FOUND_TEXT = re.compile(r"not found|unknown (unit|parent|child)")
+
+
+def _operation_kind(operation: str | None, url: str) -> str | None:
+    text = re.sub(r"[^a-z]", "", (operation or "").lower())
+    path = urlsplit(url).path.lower() if url else ""
+    if "addchildunit" in text or path.endswith("/addchildunit"):
+        return "add"
+    if "removechildunit" in text or path.endswith("/removechildunit"):
+        return "remove"
+    if "take" in text or path.endswith("/serialnumbers/take"):
+        return "take"
+    return None
+
+
+def _reason_from_text(kind: str | None, message: str) -> str | None:
+    if kind is None:
+        return None
+    text = message.lower()
+    rules: _Rules
+    if kind == "take":
+        rules = _TAKE_RULES
+    else:
+        if _NOT_FOUND_TEXT.search(text):
+            return None
+        rules = _ADD_CHILD_RULES if kind == "add" else _REMOVE_CHILD_RULES
+    for reason, pattern in rules:
+        if pattern.search(text):
+            return reason
+    return "assembly" if kind in ("add", "remove") else None
+
+
+_HTML_TITLE = re.compile(rb"(?is)<title[^>]*>(.*?)</title>")
+_HTML_TAG = re.compile(r"<[^>]+>")
+_MESSAGE_KEYS: Final = ("detail", "message", "title", "error_description", "error")
+
+
+def _problem_fields(body: bytes, content_type: str | None) -> tuple[str, str | None, str | None]:
+    """Read (message, code, parameter) from an error body of any shape."""
+    if not body:
+        return "", None, None
+    ctype = (content_type or "").lower()
+    head = body[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    looks_json = "json" in ctype or head[:1] in (b"{", b"[", b'"')
+    if looks_json and len(body) <= _MAX_PROBLEM_PARSE:
+        try:
+            data = json.loads(body.lstrip(b"\xef\xbb\xbf"))
+        except ValueError:
+            data = None
+        if isinstance(data, str):
+            return data, None, None
+        if isinstance(data, dict):
+            return _from_problem(data)
+    if "html" in ctype or head[:5].lower() in (b"<!doc", b"<html"):
+        match = _HTML_TITLE.search(body[:_MAX_PROBLEM_PARSE])
+        if match:
+            return match.group(1).decode("utf-8", "replace"), None, None
+        return _HTML_TAG.sub(" ", body[:2048].decode("utf-8", "replace")), None, None
+    return body[: MAX_MESSAGE_CHARS * 4].decode("utf-8", "replace"), None, None
+
+
+def _from_problem(data: dict[str, object]) -> tuple[str, str | None, str | None]:
+    lower = {k.lower(): v for k, v in data.items() if isinstance(k, str)}
+    message = ""
+    for key in _MESSAGE_KEYS:
+        value = lower.get(key)
+        if isinstance(value, str) and value.strip():
+            message = value
+            break
+    code = lower.get("code")
+    parameter = lower.get("parameter")
+    # ASP.NET validation answers: {"errors"|"modelState": {"field": ["text", ...]}}
+    fields = lower.get("errors") or lower.get("modelstate")
+    if isinstance(fields, dict) and fields:
+        first_key, first_value = next(iter(fields.items()))
+        texts = first_value if isinstance(first_value, list) else [first_value]
+        detail = "; ".join(str(t) for t in texts if t is not None)
+        message = f"{message} ({first_key}: {detail})" if message else f"{first_key}: {detail}"
+        if parameter is None and len(fields) == 1 and isinstance(first_key, str):
+            parameter = first_key.rpartition(".")[2] or None
+    return (
+        message,
+        code if isinstance(code, str) and code else str(code) if isinstance(code, int) else None,
+        parameter if isinstance(parameter, str) and parameter else None,
+    )
+
+
+def error_from_response(
+    *,
+    status: int,
+    method: str,
+    url: str,
+    body: bytes,
+    content_type: str | None,
+    request_id: str | None,
+    attempts: int,
+    operation: str | None,
+    retry_after: float | None,
+) -> WatsApiError:
+    """Build the error for an HTTP error answer.
+
+    The class follows the status (400, 401, 403, 404, 409, 429, 5xx; any other status gives
+    a plain :class:`WatsApiError`). For 400 and 409 a reason class is added when the Problem
+    ``code`` names one (``child_has_parent``, ``child_not_finalized``, ``would_create_loop``,
+    ``not_in_box_build``, ``not_linked``, ``sequence_unavailable``). Without a code, the
+    answers of AddChildUnit, RemoveChildUnit and Take are classified from keywords in the
+    message (a heuristic: the real server's texts are not published); an assembly refusal
+    that matches no keyword is still an :class:`AssemblyError`.
+
+    Args:
+        status: HTTP status (400 or more).
+        method: HTTP method.
+        url: Request URL; credentials are removed before it is stored.
+        body: The error body (only its start is kept).
+        content_type: The ``Content-Type`` of the answer, if any.
+        request_id: The request id the SDK sent.
+        attempts: How many times the request was sent, this one included.
+        operation: The SDK operation name (``addChildUnit``, ``add_child_unit`` ...), used
+            with the URL path to recognise assembly and Take answers.
+        retry_after: Seconds from ``Retry-After``, if sent.
+
+    Returns:
+        The error to raise.
+
+    Example:
+        >>> e = error_from_response(status=409, method="POST",
+        ...     url="https://h/api/Production/AddChildUnit", body=b'{"code":"child_has_parent"}',
+        ...     content_type="application/problem+json", request_id=None, attempts=1,
+        ...     operation="addChildUnit", retry_after=None)
+        >>> isinstance(e, ChildAlreadyHasParentError), isinstance(e, ConflictError)
+        (True, True)
+
+    """
+    message, code, parameter = _problem_fields(body, content_type)
+    cls = ServerError if status >= 500 else _STATUS_CLASSES.get(status, WatsApiError)
+    if status in (400, 409):
+        if code is not None:
+            reason = code if code in _REASON_CLASSES and code != "assembly" else None
+        else:
+            reason = _reason_from_text(_operation_kind(operation, url), message)
+        if reason is not None:
+            cls = _REASON_CLASSES[reason][0 if status == 400 else 1]
+    return cls(
+        status=status,
+        method=method,
+        url=url,
+        message=message,
+        code=code,
+        parameter=parameter,
+        request_id=request_id,
+        attempts=attempts,
+        operation=operation,
+        retry_after=retry_after,
+        body=body,
+    )
+
+
+# --- no answer / unknown outcome --------------------------------------------------------
+
+
+class WatsConnectionError(WatsError):
+    """No complete answer was received (connect, TLS, read or write failure).
+
+    Attributes:
+        message: What failed (the transport's own text).
+        method: The HTTP method.
+        url: The request URL without credentials.
+        request_id: The request id sent, when known.
+        attempts: How many times the request was tried.
+        operation: The SDK operation, when known.
+        request_sent: False when the failure happened before the request could reach the
+            server (for example a refused connection), so a retry cannot duplicate it.
+        cause: The underlying exception, when there is one.
+
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        request_id: str | None = None,
+        attempts: int = 1,
+        operation: str | None = None,
+        request_sent: bool = True,
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.method: str = method.upper()
+        self.url: str = sanitize_url(url)
+        self.request_id: str | None = request_id
+        self.attempts: int = attempts
+        self.operation: str | None = operation
+        self.request_sent: bool = request_sent
+        self.cause: BaseException | None = cause
+
+    def _label(self) -> str:
+        return "connection failed"
+
+    def __str__(self) -> str:
+        target = f"{self.method} {_target(self.url)}"
+        detail = super().__str__()
+        if detail.startswith(f"{self.method} "):
+            # The message already names the request (the service layer's texts do).
+            text = f"{self._label()}: {detail}"
+        else:
+            text = f"{self._label()}: {target}" + (f": {detail}" if detail else "")
+        notes = []
+        if self.request_id:
+            notes.append(f"request {self.request_id}")
+        if self.attempts > 1:
+            notes.append(f"{self.attempts} attempts")
+        notes.append("request was sent" if self.request_sent else "request not sent")
+        return _one_line(f"{text} ({', '.join(notes)})", 2000)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(method={self.method!r}, url={self.url!r}, "
+            f"message={self.message!r}, request_sent={self.request_sent}, "
+            f"attempts={self.attempts}, request_id={self.request_id!r})"
+        )
+
+    def __reduce__(
+        self,
+    ) -> tuple[
+        Callable[[type[WatsError], tuple[object, ...], dict[str, object]], WatsError],
+        tuple[type[WatsError], tuple[object, ...], dict[str, object]],
+    ]:
+        restore, (cls, args, state) = super().__reduce__()
+        state["cause"] = _picklable_cause(self.cause)
+        return restore, (cls, args, state)
+
+
+class WatsTimeoutError(WatsConnectionError):
+    """The server did not answer in time (connect, read, write or pool timeout)."""
+
+    def _label(self) -> str:
+        return "timed out"
+
+
+def _picklable_cause(cause: BaseException | None) -> BaseException | None:
+    """Keep a cause that pickles; replace one that does not by a RuntimeError with its text."""
+    if cause is None:
+        return None
+    try:
+        pickle.dumps(cause)
+    except Exception:  # any failure means "cannot be pickled"
+        return RuntimeError(f"{type(cause).__name__}: {cause}")
+    return cause
+
+
+class AmbiguousOutcomeError(WatsError):
+    """A write may or may not have taken effect, and the SDK could not find out which.
+
+    The typical case is Take: the request was sent, no answer came back, and the numbers
+    it may have taken cannot be replayed blindly. :attr:`details` holds everything needed
+    to reconcile by hand (type name, references, station, time window), and
+    :meth:`reconcile` / :meth:`areconcile` run the reconciliation the SDK prepared, if any.
+
+    Attributes:
+        message: What happened.
+        operation: The SDK operation.
+        request_id: The request id of the last attempt.
+        attempts: How many times the request was sent.
+        recovered: Numbers (or other keys) already found to have been taken/written.
+        details: Everything needed to reconcile, as text.
+        cause: The exception that made the outcome unknown.
+
+    Example:
+        >>> e = AmbiguousOutcomeError("no answer", operation="takeSerialNumbers",
+        ...     reconciler=lambda: ["SN1"])
+        >>> e.reconcile()
+        ('SN1',)
+
+    """
+
+    _unpicklable = ("_reconciler", "_areconciler")
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        request_id: str | None = None,
+        attempts: int = 1,
+        recovered: Sequence[str] = (),
+        details: Mapping[str, str] | None = None,
+        cause: BaseException | None = None,
+        reconciler: Callable[[], Sequence[str]] | None = None,
+        areconciler: Callable[[], Awaitable[Sequence[str]]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.operation: str = operation
+        self.request_id: str | None = request_id
+        self.attempts: int = attempts
+        self.recovered: tuple[str, ...] = tuple(recovered)
+        # A plain dict copy: a MappingProxyType would not pickle.
+        self.details: Mapping[str, str] = dict(details or {})
+        self.cause: BaseException | None = cause
+        self._reconciler: Callable[[], Sequence[str]] | None = reconciler
+        self._areconciler: Callable[[], Awaitable[Sequence[str]]] | None = areconciler
+
+    def reconcile(self) -> tuple[str, ...]:
+        """Run the prepared reconciliation and return what it found.
+
+        The result also replaces :attr:`recovered`.
+
+        Returns:
+            The numbers (or keys) the operation turned out to have written.
+
+        Raises:
+            WatsError: No reconciliation is available (for example after unpickling).
+            Exception: Whatever the reconciliation itself raises (typically a WatsError).
+
+        Example:
+            >>> AmbiguousOutcomeError("x", operation="t", reconciler=lambda: ["A"]).reconcile()
+            ('A',)
+
+        """
+        if self._reconciler is None:
+            raise WatsError(f"no reconciliation available for {self.operation}")
+        self.recovered = tuple(self._reconciler())
+        return self.recovered
+
+    async def areconcile(self) -> tuple[str, ...]:
+        """Async form of :meth:`reconcile`, for errors raised by the async client.
+
+        Returns:
+            The numbers (or keys) the operation turned out to have written.
+
+        Raises:
+            WatsError: No async reconciliation is available.
+
+        Example:
+            >>> async def find() -> list[str]:
+            ...     return ["A"]
+            >>> import asyncio
+            >>> error = AmbiguousOutcomeError("x", operation="t", areconciler=find)
+            >>> asyncio.run(error.areconcile())
+            ('A',)
+
+        """
+        if self._areconciler is None:
+            raise WatsError(f"no async reconciliation available for {self.operation}")
+        self.recovered = tuple(await self._areconciler())
+        return self.recovered
+
+    @property
+    def can_reconcile(self) -> bool:
+        """True when :meth:`reconcile` (or :meth:`areconcile`) has something to run."""
+        return self._reconciler is not None or self._areconciler is not None
+
+    def __str__(self) -> str:
+        detail = super().__str__()
+        if "outcome unknown" in detail.lower():
+            text = detail
+        elif self.operation and self.operation in detail:
+            text = f"outcome unknown: {detail}"
+        else:
+            text = f"outcome unknown: {self.operation}" + (f": {detail}" if detail else "")
+        notes = []
+        if self.request_id:
+            notes.append(f"request {self.request_id}")
+        if self.attempts > 1:
+            notes.append(f"{self.attempts} attempts")
+        if self.recovered:
+            notes.append(f"{len(self.recovered)} recovered")
+        if notes:
+            text += f" ({', '.join(notes)})"
+        return _one_line(text, 2000)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(operation={self.operation!r}, message={self.message!r}, "
+            f"request_id={self.request_id!r}, attempts={self.attempts}, "
+            f"recovered={self.recovered!r})"
+        )
+
+    def __reduce__(
+        self,
+    ) -> tuple[
+        Callable[[type[WatsError], tuple[object, ...], dict[str, object]], WatsError],
+        tuple[type[WatsError], tuple[object, ...], dict[str, object]],
+    ]:
+        restore, (cls, args, state) = super().__reduce__()
+        state["cause"] = _picklable_cause(self.cause)
+        state["_reconciler"] = None
+        state["_areconciler"] = None
+        return restore, (cls, args, state)
