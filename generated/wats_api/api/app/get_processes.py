@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.process import Process
 from ...types import UNSET, Response, Unset
 
@@ -40,7 +41,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> list[Process] | None:
+) -> Problem | list[Process] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -51,6 +52,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -59,7 +65,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[list[Process]]:
+) -> Response[Problem | list[Process]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,7 +81,7 @@ def sync_detailed(
     include_repair_operations: bool | Unset = UNSET,
     include_wip_operations: bool | Unset = UNSET,
     include_inactive_processes: bool | Unset = UNSET,
-) -> Response[list[Process]]:
+) -> Response[Problem | list[Process]]:
     """List processes (test, repair and WIP operations).
 
     Args:
@@ -89,7 +95,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[Process]]
+        Response[Problem | list[Process]]
     """
 
     kwargs = _get_kwargs(
@@ -113,7 +119,7 @@ def sync(
     include_repair_operations: bool | Unset = UNSET,
     include_wip_operations: bool | Unset = UNSET,
     include_inactive_processes: bool | Unset = UNSET,
-) -> list[Process] | None:
+) -> Problem | list[Process] | None:
     """List processes (test, repair and WIP operations).
 
     Args:
@@ -127,7 +133,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[Process]
+        Problem | list[Process]
     """
 
     return sync_detailed(
@@ -146,7 +152,7 @@ async def asyncio_detailed(
     include_repair_operations: bool | Unset = UNSET,
     include_wip_operations: bool | Unset = UNSET,
     include_inactive_processes: bool | Unset = UNSET,
-) -> Response[list[Process]]:
+) -> Response[Problem | list[Process]]:
     """List processes (test, repair and WIP operations).
 
     Args:
@@ -160,7 +166,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[Process]]
+        Response[Problem | list[Process]]
     """
 
     kwargs = _get_kwargs(
@@ -182,7 +188,7 @@ async def asyncio(
     include_repair_operations: bool | Unset = UNSET,
     include_wip_operations: bool | Unset = UNSET,
     include_inactive_processes: bool | Unset = UNSET,
-) -> list[Process] | None:
+) -> Problem | list[Process] | None:
     """List processes (test, repair and WIP operations).
 
     Args:
@@ -196,7 +202,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[Process]
+        Problem | list[Process]
     """
 
     return (

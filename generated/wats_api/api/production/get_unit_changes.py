@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.unit_change import UnitChange
 from ...types import UNSET, Response
 
@@ -31,7 +32,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> list[UnitChange] | None:
+) -> Problem | list[UnitChange] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -42,6 +43,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -50,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[list[UnitChange]]:
+) -> Response[Problem | list[UnitChange]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -63,7 +69,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     max_count: int,
-) -> Response[list[UnitChange]]:
+) -> Response[Problem | list[UnitChange]]:
     """Read pending unit changes, oldest first; delete each once handled.
 
     Args:
@@ -74,7 +80,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[UnitChange]]
+        Response[Problem | list[UnitChange]]
     """
 
     kwargs = _get_kwargs(
@@ -92,7 +98,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     max_count: int,
-) -> list[UnitChange] | None:
+) -> Problem | list[UnitChange] | None:
     """Read pending unit changes, oldest first; delete each once handled.
 
     Args:
@@ -103,7 +109,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[UnitChange]
+        Problem | list[UnitChange]
     """
 
     return sync_detailed(
@@ -116,7 +122,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     max_count: int,
-) -> Response[list[UnitChange]]:
+) -> Response[Problem | list[UnitChange]]:
     """Read pending unit changes, oldest first; delete each once handled.
 
     Args:
@@ -127,7 +133,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[UnitChange]]
+        Response[Problem | list[UnitChange]]
     """
 
     kwargs = _get_kwargs(
@@ -143,7 +149,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     max_count: int,
-) -> list[UnitChange] | None:
+) -> Problem | list[UnitChange] | None:
     """Read pending unit changes, oldest first; delete each once handled.
 
     Args:
@@ -154,7 +160,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[UnitChange]
+        Problem | list[UnitChange]
     """
 
     return (

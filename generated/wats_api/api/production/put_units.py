@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.save_units_result import SaveUnitsResult
 from ...models.unit import Unit
 from ...types import Response
@@ -34,11 +35,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> SaveUnitsResult | None:
+) -> Problem | SaveUnitsResult | None:
     if response.status_code == 200:
         response_200 = SaveUnitsResult.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -48,7 +54,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[SaveUnitsResult]:
+) -> Response[Problem | SaveUnitsResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -61,7 +67,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[Unit],
-) -> Response[SaveUnitsResult]:
+) -> Response[Problem | SaveUnitsResult]:
     """Add or update units, keyed by serial number and part number.
 
     Args:
@@ -72,7 +78,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[SaveUnitsResult]
+        Response[Problem | SaveUnitsResult]
     """
 
     kwargs = _get_kwargs(
@@ -90,7 +96,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[Unit],
-) -> SaveUnitsResult | None:
+) -> Problem | SaveUnitsResult | None:
     """Add or update units, keyed by serial number and part number.
 
     Args:
@@ -101,7 +107,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SaveUnitsResult
+        Problem | SaveUnitsResult
     """
 
     return sync_detailed(
@@ -114,7 +120,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[Unit],
-) -> Response[SaveUnitsResult]:
+) -> Response[Problem | SaveUnitsResult]:
     """Add or update units, keyed by serial number and part number.
 
     Args:
@@ -125,7 +131,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[SaveUnitsResult]
+        Response[Problem | SaveUnitsResult]
     """
 
     kwargs = _get_kwargs(
@@ -141,7 +147,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[Unit],
-) -> SaveUnitsResult | None:
+) -> Problem | SaveUnitsResult | None:
     """Add or update units, keyed by serial number and part number.
 
     Args:
@@ -152,7 +158,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SaveUnitsResult
+        Problem | SaveUnitsResult
     """
 
     return (
