@@ -82,8 +82,14 @@ _MAX_PROBLEM_PARSE: Final = 64 * 1024
 # --- text hygiene -----------------------------------------------------------------------
 
 _CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f\s]+")
-_TOKEN_TEXT = re.compile(r"(?i)\b(basic|bearer|token)([\s:=]+)[A-Za-z0-9+/=._~-]{6,}")
-_TOKEN_BYTES = re.compile(rb"(?i)\b(basic|bearer|token)([\s:=]+)[A-Za-z0-9+/=._~-]{6,}")
+# A credential after "Basic", "Bearer" or "token": at least 8 token characters that do not
+# read as a plain word (a digit, one of +/=_~-., or a capital after the first letter), so
+# "Basic validation failed" stays readable while "Basic dXNlcjpwYXNz" is masked.
+_TOKEN_TEXT = re.compile(
+    r"(?i)\b(basic|bearer|token)([\s:=]+)"
+    r"((?=[A-Za-z0-9+/=._~-]*(?:[0-9+/=._~-]|(?-i:[A-Za-z][A-Z])))[A-Za-z0-9+/=._~-]{8,})"
+)
+_TOKEN_BYTES = re.compile(_TOKEN_TEXT.pattern.encode())
 _USERINFO_TEXT = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]*@")
 _USERINFO_BYTES = re.compile(rb"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]*@")
 _SECRET_QUERY_KEY = re.compile(r"(?i)(token|pass(word|wd)?|secret|api[-_]?key|auth|credential)")

@@ -574,3 +574,28 @@ def test_other_errors_pickle():
     assert ambiguous.details == {"k": "v"}
     assert not ambiguous.can_reconcile
     assert samples[8].can_reconcile  # the original keeps its reconciler
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Basic validation failed", "Basic Validation failed", "token expired", "Bearer of bad news"],
+)
+def test_plain_words_after_basic_are_not_masked(message):
+    assert make(400, {"detail": message}).message == message
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "dXNlcjpwYXNz",
+        "dXNlcjpwYXNzd29yZA==",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig",
+        "abc12345",
+    ],
+)
+def test_credentials_after_basic_bearer_token_are_masked(secret):
+    for prefix in ("Basic ", "Bearer ", "token="):
+        error = make(401, {"detail": f"bad header {prefix}{secret} here"})
+        assert secret not in str(error)
+        assert secret.encode() not in error.body
+        assert error.message == f"bad header {prefix}[redacted] here"
