@@ -1,0 +1,92 @@
+"""pytest fixtures for testing against the contract mock (entry point ``pytest11``).
+
+Loaded by pytest in every project that installs pywats-production, so it imports
+nothing heavy at import time: the mock (starlette, uvicorn, ...) is imported inside the
+fixtures, which need the ``mock`` extra. See docs/mock.md for an example.
+
+Fixtures:
+    wats_mock_token: the token the fixtures' mock requires (``Basic <token>``).
+    wats_mock: a fresh :class:`~pywats_production.mock.MockApp` (demo seed, strict); the
+        test fails at teardown if it answered anything off the contract.
+    wats_mock_url: the same mock served on a free loopback port (real sockets).
+    wats_async_service / wats_service: the SDK services bound to ``wats_mock`` in-process.
+    wats_mock_admin: a :class:`~pywats_production.mock.MockAdmin` for ``wats_mock``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from pywats_production import AsyncProductionService, ProductionService
+    from pywats_production.mock import MockAdmin, MockApp
+
+MOCK_TOKEN = "d2F0czptb2Nr"  # noqa: S105 - base64("wats:mock"), a test token
+MOCK_BASE_URL = "http://wats-mock"
+
+
+@pytest.fixture
+def wats_mock_token() -> str:
+    """Return the token the fixtures' mock requires in ``Authorization: Basic <token>``."""
+    return MOCK_TOKEN
+
+
+@pytest.fixture
+def wats_mock(wats_mock_token: str) -> Iterator[MockApp]:
+    """Yield a fresh contract mock (demo seed, strict mode, token required)."""
+    from pywats_production.mock import create_app
+
+    app = create_app(seed="demo", token=wats_mock_token, strict=True)
+    yield app
+    if app.violations:
+        listed = "\n".join(f"  - {v}" for v in app.violations)
+        pytest.fail(f"the contract mock answered off the contract:\n{listed}", pytrace=False)
+
+
+@pytest.fixture
+def wats_mock_url(wats_mock: MockApp) -> Iterator[str]:
+    """Serve ``wats_mock`` with uvicorn on a free loopback port and yield its base URL."""
+    from pywats_production.mock import run_in_thread
+
+    with run_in_thread(wats_mock) as url:
+        yield url
+
+
+@pytest.fixture
+def wats_async_service(wats_mock: MockApp, wats_mock_token: str) -> AsyncProductionService:
+    """Return an ``AsyncProductionService`` bound in-process to ``wats_mock``."""
+    import httpx
+
+    from pywats_production import AsyncProductionService
+    from pywats_production.mock import MockAsyncTransport
+
+    client = httpx.AsyncClient(transport=MockAsyncTransport(wats_mock), base_url=MOCK_BASE_URL)
+    # No teardown: the in-process transport holds no socket, so nothing leaks unclosed.
+    return AsyncProductionService(base_url=MOCK_BASE_URL, token=wats_mock_token, http_client=client)
+
+
+@pytest.fixture
+def wats_service(wats_mock: MockApp, wats_mock_token: str) -> Iterator[ProductionService]:
+    """Yield a ``ProductionService`` bound in-process to ``wats_mock``."""
+    import httpx
+
+    from pywats_production import ProductionService
+    from pywats_production.mock import MockSyncTransport
+
+    client = httpx.Client(transport=MockSyncTransport(wats_mock), base_url=MOCK_BASE_URL)
+    service = ProductionService(base_url=MOCK_BASE_URL, token=wats_mock_token, http_client=client)
+    yield service
+    client.close()
+
+
+@pytest.fixture
+def wats_mock_admin(wats_mock: MockApp) -> Iterator[MockAdmin]:
+    """Yield a typed client of ``wats_mock``'s admin API (seed, results, faults, state)."""
+    from pywats_production.mock import MockAdmin
+
+    admin = MockAdmin.for_app(wats_mock)
+    yield admin
+    admin.close()
