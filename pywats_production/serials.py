@@ -177,24 +177,26 @@ class _SnReader:
 
     # Content ------------------------------------------------------------------------
     def _start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
-        if self.root is None:
-            self.root = local
+        # Fast path first: a plain <SN id="..."/> is by far the most common element.
+        local = name if ":" not in name else _local(name)
         if self._depth:
             self._depth += 1
             if self._depth == 2:
                 self._child = local
                 self._child_text = []
             return
-        if local.upper() == "SN" or (
-            local.lower() == "string" and (self.root or "").lower() == "arrayofstring"
+        if self.root is None:
+            self.root = local
+        if (
+            local == "SN"
+            or local.upper() == "SN"
+            or (local.lower() == "string" and self.root.lower() == "arrayofstring")
         ):
             self._depth = 1
-            self._attrs = (
-                {_local(k): v for k, v in attrs.items() if not k.startswith("xmlns")}
-                if attrs
-                else {}
-            )
+            keys = "".join(attrs) if attrs else ""
+            if ":" in keys or "xmlns" in keys:
+                attrs = {_local(k): v for k, v in attrs.items() if not k.startswith("xmlns")}
+            self._attrs = attrs
             self._text = []
 
     def _end(self, name: str) -> None:
@@ -206,7 +208,8 @@ class _SnReader:
             self._child = None
         self._depth -= 1
         if self._depth == 0:
-            self.done.append((self._attrs, "".join(self._text).strip()))
+            text = self._text
+            self.done.append((self._attrs, "".join(text).strip() if text else ""))
 
     def _data(self, text: str) -> None:
         if self._depth == 1:
