@@ -34,7 +34,7 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the SDK and on the generated client."""
     _install(session)
-    session.install("mypy>=1.10", "types-PyYAML")
+    session.install("mypy>=1.10", "types-PyYAML", "types-defusedxml")
     session.run("mypy", "--strict")
 
 

@@ -7,11 +7,9 @@ strict where it matters: XML with a DTD, an entity declaration or an external re
 refused with :class:`~pywats_production.errors.UnsafeXmlError` before anything is expanded
 or fetched, which is what defeats billion-laughs and XXE documents.
 
-XML is read with the standard library's expat parser directly, fitted with the guards
-``defusedxml`` installs (refuse the DOCTYPE, entity declarations, unparsed entities and
-external entity references). Using expat directly keeps one code path for whole documents
-and for chunk-by-chunk streaming, and is about three times faster than going through
-ElementTree.
+XML is read with defusedxml's parser (``forbid_dtd``, ``forbid_entities``,
+``forbid_external``) feeding a small target object instead of building a tree: one code
+path for whole documents and for chunk-by-chunk streaming.
 
 Example:
     >>> parse_take(b'<SerialNumbers><SN id="A1"/><SN id="A2"/></SerialNumbers>', "XML")
@@ -27,9 +25,9 @@ import codecs
 import csv
 import datetime as dt
 import io
-import xml.parsers.expat
 from collections.abc import Iterable, Iterator
 from typing import Final, Literal, TypeAlias
+from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import quoteattr
 
 from pywats_production._json import EMPTY_MAP, FrozenJsonMap, JsonValue
@@ -119,12 +117,9 @@ def normalize_format(value: str) -> SerialNumberFileFormat:
 # --- XML --------------------------------------------------------------------------------
 
 
-class _Unsafe(Exception):
-    """Raised from inside expat handlers; turned into UnsafeXmlError by the caller."""
-
-
 def _local(name: str) -> str:
-    return name.rpartition(":")[2]
+    # ElementTree spells namespaced names "{uri}local"; prefixes may also appear.
+    return name.rpartition("}")[2].rpartition(":")[2]
 
 
 class _SnReader:
@@ -137,17 +132,17 @@ class _SnReader:
     __slots__ = ("_attrs", "_child", "_child_text", "_depth", "_parser", "_text", "done", "root")
 
     def __init__(self, *, encoding: str | None = None) -> None:
-        parser = xml.parsers.expat.ParserCreate(encoding)
-        parser.buffer_text = True
-        parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        parser.StartDoctypeDeclHandler = self._refuse_doctype
-        parser.EntityDeclHandler = self._refuse_entity
-        parser.UnparsedEntityDeclHandler = self._refuse_unparsed
-        parser.ExternalEntityRefHandler = self._refuse_external
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._data
-        self._parser = parser
+        # Imported here: only XML answers need it, and `import pywats_production` stays light.
+        from defusedxml.ElementTree import DefusedXMLParser
+
+        # forbid_dtd refuses any DOCTYPE; entities and external references are refused too.
+        self._parser = DefusedXMLParser(
+            target=self,
+            encoding=encoding,
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
+        )
         self._depth = 0  # depth inside the current <SN>, 0 when outside one
         self._attrs: dict[str, str] = {}
         self._text: list[str] = []
@@ -156,29 +151,11 @@ class _SnReader:
         self.root: str | None = None
         self.done: list[tuple[dict[str, str], str]] = []
 
-    # Guards -------------------------------------------------------------------------
-    @staticmethod
-    def _refuse_doctype(name: str, sysid: str | None, pubid: str | None, internal: bool) -> None:
-        raise _Unsafe(f"a DOCTYPE declaration ({name!r}) is not allowed")
-
-    @staticmethod
-    def _refuse_entity(name: str, *_: object) -> None:
-        raise _Unsafe(f"an entity declaration ({name!r}) is not allowed")
-
-    @staticmethod
-    def _refuse_unparsed(name: str, *_: object) -> None:
-        raise _Unsafe(f"an unparsed entity ({name!r}) is not allowed")
-
-    @staticmethod
-    def _refuse_external(
-        context: str | None, base: str | None, sysid: str | None, *_: object
-    ) -> int:
-        raise _Unsafe(f"an external reference ({sysid!r}) is not allowed")
-
     # Content ------------------------------------------------------------------------
-    def _start(self, name: str, attrs: dict[str, str]) -> None:
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        """Handle an element's start (parser target protocol)."""
         # Fast path first: a plain <SN id="..."/> is by far the most common element.
-        local = name if ":" not in name else _local(name)
+        local = name if ":" not in name and "}" not in name else _local(name)
         if self._depth:
             self._depth += 1
             if self._depth == 2:
@@ -194,12 +171,13 @@ class _SnReader:
         ):
             self._depth = 1
             keys = "".join(attrs) if attrs else ""
-            if ":" in keys or "xmlns" in keys:
+            if ":" in keys or "}" in keys or "xmlns" in keys:
                 attrs = {_local(k): v for k, v in attrs.items() if not k.startswith("xmlns")}
             self._attrs = attrs
             self._text = []
 
-    def _end(self, name: str) -> None:
+    def end(self, name: str) -> None:
+        """Handle an element's end (parser target protocol)."""
         if not self._depth:
             return
         if self._depth == 2 and self._child is not None:
@@ -211,19 +189,28 @@ class _SnReader:
             text = self._text
             self.done.append((self._attrs, "".join(text).strip() if text else ""))
 
-    def _data(self, text: str) -> None:
+    def data(self, text: str) -> None:
+        """Handle character data (parser target protocol)."""
         if self._depth == 1:
             self._text.append(text)
         elif self._depth == 2:
             self._child_text.append(text)
 
     # Feeding ------------------------------------------------------------------------
+    def close(self) -> None:
+        """End of document (parser target protocol)."""
+
     def feed(self, data: bytes, *, final: bool = False) -> None:
+        """Parse the next chunk; ``final`` ends the document."""
+        from defusedxml import DefusedXmlException
+
         try:
-            self._parser.Parse(data, final)
-        except _Unsafe as exc:
+            self._parser.feed(data)
+            if final:
+                self._parser.close()
+        except DefusedXmlException as exc:
             raise UnsafeXmlError(f"refused XML: {exc}") from None
-        except xml.parsers.expat.ExpatError as exc:
+        except ParseError as exc:
             raise WatsResponseError(f"malformed XML: {exc}") from None
 
 
