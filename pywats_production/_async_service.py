@@ -13,7 +13,7 @@ import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
@@ -27,6 +27,7 @@ from .errors import (
     ChildAlreadyHasParentError,
     NotFoundError,
     NotLinkedError,
+    WatsError,
 )
 from .models import (
     ChildUnitCheck,
@@ -42,6 +43,9 @@ from .models import (
 )
 from .phase import UnitPhase
 from .retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from .compat import CompatibilityReport
 
 __all__ = ["AsyncProductionService"]
 
@@ -228,8 +232,7 @@ class AsyncProductionService:
                     step = outcome
                 await asleep(step.delay)
         except BaseException as exc:
-            if not isinstance(exc, Exception):
-                state.cancelled(exc)
+            state.escaped(exc)
             raise
 
     # ----------------------------------------------------------------------- units
@@ -924,6 +927,12 @@ class AsyncProductionService:
     async def is_connected(self) -> bool:
         """Return whether the server answers GET /api/App/Version (one attempt, no raise).
 
+        An error answer (401 for a wrong token included) counts as not connected: the
+        SDK cannot work with that server as configured.
+
+        Returns:
+            True when the version was read.
+
         Example:
             >>> await wats.is_connected()  # doctest: +SKIP
             True
@@ -931,9 +940,47 @@ class AsyncProductionService:
         """
         try:
             await self.server_version(retry=RetryPolicy.never())
-        except Exception:
+        except WatsError:
             return False
         return True
+
+    async def check_compatibility(
+        self,
+        *,
+        checked_versions: Iterable[str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CompatibilityReport:
+        """Compare the server's version with what the SDK's pinned contract describes.
+
+        Never raises for an unreachable or refusing server: the report then says UNKNOWN
+        and why. The rule (API version, checked server versions) is in
+        :mod:`pywats_production.compat`.
+
+        Args:
+            checked_versions: dotted server versions the contract has been checked against
+                (default :data:`pywats_production.compat.CHECKED_SERVER_VERSIONS`).
+            retry: overrides the service's retry policy for the version request.
+
+        Returns:
+            The report: ``status`` (MATCHES, DIFFERS, UNKNOWN), the server's raw version
+            text, the contract's versions and spec sha256, and a one-line ``reason``.
+
+        Raises:
+            ValueError: a checked version that is not dotted numbers.
+
+        Example:
+            >>> report = await wats.check_compatibility(checked_versions=["24.2"])  # doctest: +SKIP
+            >>> print(report)  # doctest: +SKIP
+            matches: server '24.2.1', contract v1 (api v1, ...): server version 24.2.1 is ...
+
+        """
+        from . import compat
+
+        try:
+            version = await self.server_version(retry=retry)
+        except WatsError as exc:
+            return compat.compare(None, checked_versions=checked_versions, error=exc)
+        return compat.compare(version, checked_versions=checked_versions)
 
     # ------------------------------------------------------------------- internals
 

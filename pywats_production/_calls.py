@@ -418,9 +418,18 @@ def server_version() -> Call[ServerVersion]:
     """GET /api/App/Version."""
 
     def parse(r: httpx.Response) -> ServerVersion:
-        data = _json(r)
-        text = data if isinstance(data, str) else r.text.strip().strip('"')
-        return ServerVersion.parse(text)
+        # The format is not published: a JSON string, a JSON object or plain text are all
+        # read, and the raw text is kept when no known member holds the version.
+        try:
+            data = json.loads(r.content) if r.content else None
+        except ValueError:
+            return ServerVersion.parse(r.text)
+        if data is None:
+            raise WatsResponseError("server version: empty answer")
+        try:
+            return ServerVersion.from_payload(data)
+        except WatsResponseError:
+            return ServerVersion.parse(r.text)
 
     return make_call("getServerVersion", parse)
 

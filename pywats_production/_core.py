@@ -24,9 +24,12 @@ from .errors import (
     WatsApiError,
     WatsConnectionError,
     WatsError,
+    WatsResponseError,
     WatsTimeoutError,
     error_from_response,
+    sanitize_url,
 )
+from .observability import _SINKS, CallRecord
 from .retry import Reliability, RetryPolicy
 
 __all__ = [
@@ -298,10 +301,12 @@ class CallState(Generic[T]):
 
     __slots__ = (
         "_deadline",
+        "_finished",
         "_hooks",
         "_info",
         "_scope",
         "_sent_at",
+        "_status",
         "attempts",
         "call",
         "policy",
@@ -325,9 +330,15 @@ class CallState(Generic[T]):
         self._hooks = hooks
         self._info: RequestInfo | None = None
         self._sent_at = 0.0
-        self._scope = (
-            instrumentation.start(call.op.name, call.attributes) if instrumentation else None
-        )
+        self._status: int | None = None
+        self._finished = False
+        self._scope: OperationScope | None = None
+        if instrumentation is not None:
+            try:
+                self._scope = instrumentation.start(call.op.name, call.attributes)
+            except Exception:
+                # An observer must never stop a production call.
+                logger.exception("instrumentation failed to start %s", call.op.name)
 
     @property
     def remaining(self) -> float:
@@ -359,7 +370,10 @@ class CallState(Generic[T]):
             attributes=self.call.attributes,
         )
         for hook in self._hooks:
-            hook.on_request(self._info)
+            try:
+                hook.on_request(self._info)
+            except Exception:
+                logger.exception("hook %r failed in on_request", hook)
         self._sent_at = time.monotonic()
         return request
 
@@ -367,6 +381,7 @@ class CallState(Generic[T]):
         info = self._info
         assert info is not None
         duration = time.monotonic() - self._sent_at
+        self._status = status
         response_info = ResponseInfo(
             request=info, status=status, duration=duration, error=error, will_retry=will_retry
         )
@@ -391,9 +406,16 @@ class CallState(Generic[T]):
                 },
             )
         for hook in self._hooks:
-            hook.on_response(response_info)
+            try:
+                hook.on_response(response_info)
+            except Exception:
+                # Raising here could lose an answer that consumed something (a Take).
+                logger.exception("hook %r failed in on_response", hook)
         if self._scope is not None:
-            self._scope.attempt(response_info)
+            try:
+                self._scope.attempt(response_info)
+            except Exception:
+                logger.exception("instrumentation failed in attempt of %s", info.operation)
 
     def _wait_or_none(self, retry_after: float | None) -> float | None:
         delay = self.policy.delay(self.attempts, retry_after)
@@ -466,35 +488,73 @@ class CallState(Generic[T]):
         raise self._finish(error)
 
     def _finish(self, error: BaseException | None) -> BaseException:
-        if error is not None:
+        """End the call once: log a failure, record it for capture_calls, end the scope."""
+        if self._finished:
+            return error if error is not None else RuntimeError("finished")
+        self._finished = True
+        op = self.call.op
+        duration = time.monotonic() - self.started
+        cause = error.cause if isinstance(error, UnknownOutcome) else error
+        if isinstance(cause, WatsResponseError):
+            # Parse failures and over-cap answers are raised below the call; give them its ids.
+            if cause.request_id is None:
+                cause.request_id = self.request_id
+            if cause.operation is None:
+                cause.operation = op.name
+        if cause is not None and isinstance(error, Exception):
             info = self._info
-            cause = error.cause if isinstance(error, UnknownOutcome) else error
+            status = getattr(cause, "status", None)
             level = logging.WARNING if isinstance(cause, WatsApiError) else logging.ERROR
-            logger.log(
-                level,
-                "%s failed after %d attempt(s): %s",
-                self.call.op.name,
-                self.attempts,
-                cause,
-                extra={
-                    "wats_operation": self.call.op.name,
-                    "wats_method": self.call.op.method,
-                    "wats_path": self.call.op.path,
-                    "wats_status": getattr(cause, "status", None),
-                    "wats_attempt": self.attempts,
-                    "wats_request_id": self.request_id,
-                    "wats_duration_ms": round((time.monotonic() - self.started) * 1000, 3),
-                    "wats_url": info.url if info else None,
-                },
+            if logger.isEnabledFor(level):
+                logger.log(
+                    level,
+                    "%s failed after %d attempt(s): %s",
+                    op.name,
+                    self.attempts,
+                    cause,
+                    extra={
+                        "wats_operation": op.name,
+                        "wats_method": op.method,
+                        "wats_path": op.path,
+                        "wats_status": status if isinstance(status, int) else self._status,
+                        "wats_attempt": self.attempts,
+                        "wats_request_id": self.request_id,
+                        "wats_duration_ms": round(duration * 1000, 3),
+                        "wats_error": type(cause).__name__,
+                        "wats_url": sanitize_url(info.url) if info else None,
+                    },
+                )
+        sinks = _SINKS.get()
+        if sinks:
+            record = CallRecord(
+                operation=op.name,
+                request_id=self.request_id,
+                attempts=self.attempts,
+                status=self._status,
+                duration=duration,
+                error=cause,
             )
+            for sink in sinks:
+                sink.append(record)
         if self._scope is not None:
-            self._scope.end(error, self.attempts)
+            try:
+                self._scope.end(error, self.attempts)
+            except Exception:
+                logger.exception("instrumentation failed to end %s", op.name)
         return error if error is not None else RuntimeError("finished")
 
     def cancelled(self, exc: BaseException) -> None:
         """End instrumentation when the caller cancels the call mid-flight."""
-        if self._scope is not None:
-            self._scope.end(exc, self.attempts)
+        self._finish(exc)
+
+    def escaped(self, exc: BaseException) -> None:
+        """End the call for an exception that left the send loop without passing here.
+
+        That is an over-cap answer (ResponseTooLargeError), a failing parser, or a
+        cancellation; errors that went through :meth:`failed`/:meth:`answered` already
+        ended the call and are left alone.
+        """
+        self._finish(exc)
 
 
 def too_large(limit: int, received: int, info_url: str) -> WatsError:
