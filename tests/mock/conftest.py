@@ -1,0 +1,38 @@
+"""Fixtures for the contract mock's own tests: raw httpx against the app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from pywats_production.mock import MockApp, MockAsyncTransport, create_app
+
+BASE = "http://wats-mock"
+
+
+from mockhelpers import FakeClock
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app(clock: FakeClock) -> Iterator[MockApp]:
+    mock = create_app(seed="demo", clock=clock)
+    yield mock
+    assert mock.violations == [], [str(v) for v in mock.violations]
+
+
+@pytest.fixture
+async def api(app: MockApp) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=MockAsyncTransport(app), base_url=BASE) as client:
+        yield client
