@@ -6,13 +6,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from mockhelpers import BASE, FakeClock
 
 from pywats_production.mock import MockApp, MockAsyncTransport, create_app
-
-BASE = "http://wats-mock"
-
-
-from mockhelpers import FakeClock
 
 
 @pytest.fixture

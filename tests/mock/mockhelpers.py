@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+BASE = "http://wats-mock"
+
 
 class FakeClock:
     """A clock the tests move by hand."""
