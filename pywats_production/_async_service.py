@@ -9,25 +9,34 @@ rewriting, and a test fails when the two drift apart. Edit this file, then run
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 import ssl
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
 
+import attrs
 import httpx
 
 from . import _calls
 from ._calls import FileFormat
 from ._config import ServiceConfig, env_settings, make_config
 from ._core import Call, CallState, Hook, Instrumentation, RetryStep, UnknownOutcome, too_large
+from ._recovery import Attribution, PendingTake, TakeLedger, attribute, plan_take, utcnow
 from ._timing import RequestBudget, agather, aresolve, asleep
 from .errors import (
     AmbiguousOutcomeError,
     ChildAlreadyHasParentError,
     NotFoundError,
     NotLinkedError,
+    ServerError,
+    WatsConnectionError,
     WatsError,
+    WatsResponseError,
+    WatsTimeoutError,
 )
 from .models import (
     ChildUnitCheck,
@@ -51,10 +60,32 @@ __all__ = ["AsyncProductionService"]
 
 T = TypeVar("T")
 
+logger = logging.getLogger("pywats_production")
+
 #: Default number of units per PUT Units request.
 DEFAULT_CHUNK_SIZE = 500
 #: Default batch size when reading the unit-changes feed.
 DEFAULT_MAX_COUNT = 100
+
+
+# Never equal to a serial number (those cannot hold control characters).
+_UNKNOWN_PARENT = "\x00unknown"
+
+
+def _unknown_reason(unknown: UnknownOutcome) -> str:
+    if unknown.status is not None:
+        return f"server error {unknown.status}"
+    if isinstance(unknown.cause, WatsTimeoutError):
+        return "timed out"
+    return "connection lost"
+
+
+def _pending_reason(exc: BaseException) -> str:
+    if not isinstance(exc, Exception):
+        return "cancelled" if type(exc).__name__ == "CancelledError" else type(exc).__name__
+    if isinstance(exc, WatsResponseError):
+        return "unreadable answer"
+    return type(exc).__name__
 
 
 async def _read_capped(response: httpx.Response, limit: int) -> bytes:
@@ -137,6 +168,7 @@ class AsyncProductionService:
             if self._config.requests_per_minute
             else None
         )
+        self._takes = TakeLedger()
 
     @classmethod
     def from_env(cls, **kwargs: object) -> Self:
@@ -189,10 +221,21 @@ class AsyncProductionService:
 
     # ------------------------------------------------------------------ the engine
 
-    async def _run(self, call: Call[T], retry: RetryPolicy | None = None) -> T:
-        state = CallState(
+    def _new_state(self, call: Call[T], retry: RetryPolicy | None) -> CallState[T]:
+        return CallState(
             call, retry or self._config.retry, self._config.hooks, self._config.instrumentation
         )
+
+    async def _run(
+        self,
+        call: Call[T],
+        retry: RetryPolicy | None = None,
+        *,
+        state: CallState[T] | None = None,
+    ) -> T:
+        # A caller that must see the call's state afterwards (Take, assembly) passes its own.
+        if state is None:
+            state = self._new_state(call, retry)
         state_headers = self._headers
         large = call.op.large_body
         limit = self._config.max_response_bytes
@@ -430,9 +473,12 @@ class AsyncProductionService:
     ) -> None:
         """Link a child unit to a parent (box build).
 
-        If an attempt's outcome was unknown and the retry is refused because the child
-        already has a parent, the child is read back: when its parent is this parent,
-        the first attempt worked and this returns normally.
+        Retried like any converging write. When an attempt may have been applied (its
+        answer was lost, or a 5xx came) and the call then fails, because a replay was
+        refused with "already has a parent" or because no attempt got a definite answer,
+        the child is read back: when its parent is this parent, the link is made and
+        this returns normally; otherwise the error is raised. Units are matched by serial
+        number (a unit's record names its parent by serial number only).
 
         Args:
             parent_serial_number: the parent's serial number.
@@ -461,13 +507,16 @@ class AsyncProductionService:
             check_part_number,
             check_revision,
         )
+        state = self._new_state(call, retry)
         try:
-            await self._run(call, retry)
-        except ChildAlreadyHasParentError as exc:
-            if exc.attempts < 2:
+            await self._run(call, retry, state=state)
+        except (ChildAlreadyHasParentError, WatsConnectionError, ServerError):
+            # A refused replay, or no attempt with a definite answer: if an attempt may
+            # have been applied, the link itself says whether the call succeeded.
+            if not state.any_in_doubt:
                 raise
-            child = await self.get_unit(child_serial_number, child_part_number)
-            if child.parent_serial_number != parent_serial_number:
+            parent = await self._parent_of(child_serial_number, child_part_number, retry)
+            if parent != parent_serial_number:
                 raise
 
     async def remove_child_unit(
@@ -481,9 +530,11 @@ class AsyncProductionService:
     ) -> None:
         """Remove an existing parent/child link.
 
-        If an attempt's outcome was unknown and the retry is refused because the link
-        is gone, the child is read back: when it has no parent any more, the first
-        attempt worked and this returns normally.
+        Retried like any converging write. When an attempt may have been applied and the
+        call then fails, because a replay was refused with "not linked" or because no
+        attempt got a definite answer, the child is read back: when it is no longer a
+        child of this parent, the link is gone and this returns normally; otherwise
+        (or when the read-back fails) the error is raised.
 
         Args:
             parent_serial_number: the parent's serial number.
@@ -503,14 +554,26 @@ class AsyncProductionService:
         call = _calls.remove_child_unit(
             parent_serial_number, parent_part_number, child_serial_number, child_part_number
         )
+        state = self._new_state(call, retry)
         try:
-            await self._run(call, retry)
-        except NotLinkedError as exc:
-            if exc.attempts < 2:
+            await self._run(call, retry, state=state)
+        except (NotLinkedError, WatsConnectionError, ServerError):
+            if not state.any_in_doubt:
                 raise
-            child = await self.get_unit(child_serial_number, child_part_number)
-            if child.parent_serial_number not in (None, ""):
+            parent = await self._parent_of(child_serial_number, child_part_number, retry)
+            if parent in (parent_serial_number, _UNKNOWN_PARENT):
                 raise
+
+    async def _parent_of(
+        self, child_serial_number: str, child_part_number: str, retry: RetryPolicy | None
+    ) -> str | None:
+        # The read-back of an assembly write; a failing read-back leaves the decision to
+        # the write's own error (the caller's except re-raises it).
+        try:
+            child = await self.get_unit(child_serial_number, child_part_number, retry=retry)
+        except WatsError:
+            return _UNKNOWN_PARENT
+        return child.parent_serial_number or None
 
     async def check_child_units(
         self,
@@ -569,14 +632,20 @@ class AsyncProductionService:
         station_name: str | None = None,
         only_in_sequence: bool = False,
         format: FileFormat = "XML",
+        auto_reference: bool = True,
         retry: RetryPolicy | None = None,
     ) -> list[str]:
-        """Take free numbers from a type's pool.
+        """Take free numbers from a type's pool, at most once.
 
-        Take is never replayed blindly: a lost answer would lose the numbers it took.
-        When the outcome of the request is unknown (connection lost after sending, a
-        timeout, a 5xx), the SDK recovers what was taken (see ``docs/reliability.md``)
-        or raises :class:`AmbiguousOutcomeError` with everything needed to reconcile.
+        Take is never replayed blindly: sending it again after a lost answer would take
+        more numbers and lose the first ones. When an attempt's outcome is unknown
+        (connection lost after sending, a timeout, a 5xx), the SDK looks the numbers up
+        with ByReference and returns them. When the lookup shows that nothing was taken
+        and the server itself answered (a 5xx other than 502/504), it takes again. Where
+        it cannot be sure, it raises :class:`AmbiguousOutcomeError` (whose
+        ``reconcile()`` repeats the lookup) and lists the take in :attr:`pending_takes`.
+        A 429 refusal and a connection that could not be opened are retried like any
+        call. See ``docs/reliability.md`` for what is guaranteed and the limits.
 
         Args:
             type_name: the serial-number type, e.g. ``"SerialNumber"``.
@@ -586,16 +655,24 @@ class AsyncProductionService:
             station_name: station recorded with the numbers.
             only_in_sequence: one contiguous run, or nothing.
             format: the wire format, "XML" (default) or "CSV".
-            retry: overrides the retry policy (only 429 refusals are retried).
+            auto_reference: when neither reference is given, record the reference serial
+                number ``pywats-<request id>`` so that a lost answer can be recovered
+                exactly. False records no reference: a lost answer then cannot be
+                recovered and raises :class:`AmbiguousOutcomeError`.
+            retry: overrides the service's retry policy.
 
         Returns:
-            The numbers taken, in pool order.
+            The numbers taken, in pool order (possibly recovered after a lost answer).
 
         Raises:
             WatsInputError: bad type name, quantity < 1, unknown format.
             SequenceUnavailableError: no contiguous run long enough (nothing taken).
             NotFoundError: no such type.
-            AmbiguousOutcomeError: the outcome could not be established.
+            AmbiguousOutcomeError: the outcome could not be established; ``recovered``
+                lists the numbers found so far and ``reconcile()`` looks again.
+            WatsResponseError: the server said it took numbers but its answer cannot be
+                read (UnsafeXmlError for a hostile document, ResponseTooLargeError): the
+                take is then listed in :attr:`pending_takes`.
 
         Example:
             >>> await wats.take_serial_numbers("SerialNumber", 2)  # doctest: +SKIP
@@ -611,34 +688,229 @@ class AsyncProductionService:
             only_in_sequence,
             format,
         )
-        started = dt.datetime.now(dt.UTC)
+        params = call.request.get("params") or {}
+        take = plan_take(
+            type_name=type_name,
+            quantity=quantity,
+            ref_serial_number=params.get("refSN"),
+            ref_part_number=params.get("refPN"),
+            station_name=params.get("stationName"),
+            only_in_sequence=only_in_sequence,
+            auto_reference=auto_reference,
+            request_id=uuid.uuid4().hex,
+        )
+        if take.auto_reference:
+            call = _calls.take_serial_numbers(
+                type_name,
+                quantity,
+                take.ref_serial_number,
+                None,
+                station_name,
+                only_in_sequence,
+                format,
+            )
+        async with self._takes.hold(take):
+            return await self._take(call, take, retry)
+
+    async def _take(
+        self, call: Call[list[str]], take: PendingTake, retry: RetryPolicy | None
+    ) -> list[str]:
+        take = attrs.evolve(take, started=utcnow())
+        state = self._new_state(call, retry)
+        state.request_id = take.request_id
+        recovering = settled = False
         try:
-            return await self._run(call, retry)
-        except UnknownOutcome as unknown:
-            return await self._recover_take(call, unknown, started)
+            while True:
+                try:
+                    numbers = await self._run(call, retry, state=state)
+                except UnknownOutcome as unknown:
+                    recovering = True
+                    found = await self._recover_take(take, unknown, retry)
+                    recovering = False
+                    if found is not None:
+                        return found
+                    # The lookup proved that nothing was taken: take again, as the same
+                    # call (request id, attempt count, deadline), if the policy allows.
+                    following = self._retake_state(call, state, unknown)
+                    if following is None:
+                        settled = True
+                        raise unknown.cause from None
+                    state, delay = following
+                    await asleep(delay)
+                    continue
+                self._takes.delivered(take, numbers)
+                return numbers
+        except AmbiguousOutcomeError:
+            raise
+        except BaseException as exc:
+            # Cancelled mid-flight, an unreadable answer, a failed lookup: whatever was
+            # taken must stay findable.
+            if not settled and (state.in_doubt or recovering):
+                self._takes.pend(attrs.evolve(take, ended=utcnow()), _pending_reason(exc))
+            raise
+
+    def _retake_state(
+        self, call: Call[list[str]], previous: CallState[list[str]], unknown: UnknownOutcome
+    ) -> tuple[CallState[list[str]], float] | None:
+        retry_after = getattr(unknown.cause, "retry_after", None)
+        delay = previous.policy.delay(previous.attempts, retry_after)
+        remaining = previous.remaining
+        if delay is None or delay >= remaining:
+            return None
+        state = self._new_state(call, attrs.evolve(previous.policy, deadline=remaining - delay))
+        state.request_id = previous.request_id
+        state.attempts = previous.attempts
+        return state, delay
 
     async def _recover_take(
-        self, call: Call[list[str]], unknown: UnknownOutcome, started: dt.datetime
-    ) -> list[str]:
-        params = call.request.get("params") or {}
-        details = {
-            "serial_number_type": str(params.get("serialNumberType", "")),
-            "quantity": str(params.get("quantity", "")),
-            "ref_serial_number": str(params.get("refSN", "")),
-            "ref_part_number": str(params.get("refPN", "")),
-            "station_name": str(params.get("stationName", "")),
-            "started_utc": started.isoformat(),
-            "request_id": unknown.request_id,
-        }
-        raise AmbiguousOutcomeError(
-            f"takeSerialNumbers: outcome unknown after {unknown.attempts} attempt(s): "
-            f"{unknown.cause}; numbers may have been taken for the reference given",
+        self, take: PendingTake, unknown: UnknownOutcome, retry: RetryPolicy | None
+    ) -> list[str] | None:
+        # Returns the numbers the lost attempt took, or None when it provably took none
+        # and the server finished with it; raises AmbiguousOutcomeError otherwise.
+        take = attrs.evolve(take, ended=utcnow())
+        reason = _unknown_reason(unknown)
+        try:
+            records = await self._lookup_take(take, retry)
+        except WatsError as exc:
+            lost = Attribution((), False, f"the recovery lookup failed: {exc}")
+            raise self._ambiguous(take, unknown, reason, lost, retry) from unknown.cause
+        found = attribute(take, records, self._takes.excluded(take))
+        if found.certain and found.numbers:
+            self._takes.delivered(take, found.numbers)
+            logger.warning(
+                "takeSerialNumbers: %s after %d attempt(s); recovered %d number(s) "
+                "through ByReference (request %s)",
+                reason,
+                unknown.attempts,
+                len(found.numbers),
+                take.request_id,
+                extra={
+                    "wats_operation": "takeSerialNumbers",
+                    "wats_request_id": take.request_id,
+                    "wats_attempt": unknown.attempts,
+                    "wats_recovered": len(found.numbers),
+                },
+            )
+            return list(found.numbers)
+        if found.certain and unknown.server_finished:
+            logger.info(
+                "takeSerialNumbers: %s and nothing was taken; taking again (request %s)",
+                reason,
+                take.request_id,
+                extra={"wats_operation": "takeSerialNumbers", "wats_request_id": take.request_id},
+            )
+            return None
+        if found.certain:
+            found = Attribution((), False, "nothing found, but the server may still be working")
+        raise self._ambiguous(take, unknown, reason, found, retry) from unknown.cause
+
+    async def _lookup_take(
+        self, take: PendingTake, retry: RetryPolicy | None
+    ) -> list[SerialNumberRecord]:
+        # An SDK reference is unique: no time window, so no clock can hide a number.
+        start, end = (None, None) if take.auto_reference else take.window
+        return await self._run(
+            _calls.get_serial_numbers_by_reference(
+                take.type_name, take.ref_serial_number, take.ref_part_number, start, end
+            ),
+            retry,
+        )
+
+    def _ambiguous(
+        self,
+        take: PendingTake,
+        unknown: UnknownOutcome,
+        reason: str,
+        found: Attribution,
+        retry: RetryPolicy | None,
+    ) -> AmbiguousOutcomeError:
+        pending = self._takes.pend(attrs.evolve(take, recovered=found.numbers), reason)
+        findable = take.ref_serial_number is not None or take.ref_part_number is not None
+        return AmbiguousOutcomeError(
+            f"takeSerialNumbers: outcome unknown after {unknown.attempts} attempt(s) "
+            f"({reason}: {unknown.cause}); {found.why}; {len(found.numbers)} candidate "
+            "number(s)" + ("; reconcile() looks again" if findable else ""),
             operation="takeSerialNumbers",
-            request_id=unknown.request_id,
+            request_id=take.request_id,
             attempts=unknown.attempts,
-            recovered=(),
-            details=details,
-        ) from unknown.cause
+            recovered=found.numbers,
+            details={**pending.details(), "why": found.why},
+            cause=unknown.cause,
+            areconciler=functools.partial(self._areconcile_numbers, pending, retry)
+            if findable
+            else None,
+        )
+
+    async def _areconcile_numbers(
+        self, take: PendingTake, retry: RetryPolicy | None
+    ) -> tuple[str, ...]:
+        return (await self._settle_take(take, retry)).numbers
+
+    async def _settle_take(self, take: PendingTake, retry: RetryPolicy | None) -> Attribution:
+        async with self._takes.hold(take):
+            records = await self._lookup_take(take, retry)
+            found = attribute(take, records, self._takes.excluded(take))
+            self._takes.delivered(take, found.numbers)
+            return found
+
+    @property
+    def pending_takes(self) -> tuple[PendingTake, ...]:
+        """Takes that may have consumed numbers nobody received yet, oldest first.
+
+        A take is listed when its caller was cancelled while it was in flight, when it
+        raised :class:`AmbiguousOutcomeError`, or when the server's answer to it could
+        not be read. Reconcile with :meth:`reconcile_takes` (or the error's
+        ``reconcile()``) once the server has surely finished with it.
+
+        Example:
+            >>> for take in wats.pending_takes:  # doctest: +SKIP
+            ...     print(take.type_name, take.request_id, take.reason)
+
+        """
+        return self._takes.pending
+
+    async def reconcile_takes(self, *, retry: RetryPolicy | None = None) -> list[PendingTake]:
+        """Look up the numbers of every pending take and hand them over.
+
+        Each pending take is looked up through ByReference as after a lost answer; the
+        numbers found now belong to the caller and the take leaves
+        :attr:`pending_takes`. A take whose lookup fails stays pending (logged).
+
+        Args:
+            retry: overrides the service's retry policy for the lookups.
+
+        Returns:
+            The reconciled takes, each with ``recovered`` (its numbers) and ``certain``
+            (False when another client's numbers could be among them, see
+            ``docs/reliability.md``).
+
+        Example:
+            >>> for take in await wats.reconcile_takes():  # doctest: +SKIP
+            ...     print(take.request_id, take.recovered)
+
+        """
+        settled: list[PendingTake] = []
+        for take in self._takes.pending:
+            if take.ref_serial_number is None and take.ref_part_number is None:
+                # Recorded without any reference: nothing can find its numbers.
+                self._takes.delivered(take, ())
+                settled.append(attrs.evolve(take, recovered=(), certain=False))
+                continue
+            try:
+                found = await self._settle_take(take, retry)
+            except WatsError as exc:
+                logger.warning(
+                    "takeSerialNumbers: reconciling request %s failed: %s",
+                    take.request_id,
+                    exc,
+                    extra={
+                        "wats_operation": "takeSerialNumbers",
+                        "wats_request_id": take.request_id,
+                    },
+                )
+                continue
+            settled.append(attrs.evolve(take, recovered=found.numbers, certain=found.certain))
+        return settled
 
     async def get_serial_numbers_by_range(
         self,

@@ -9,6 +9,7 @@ its own way, so that they behave identically by construction.
 # ruff: noqa: E501
 from __future__ import annotations
 
+import email.utils
 import importlib
 import logging
 import time
@@ -263,23 +264,72 @@ def _retry_after(response: httpx.Response) -> float | None:
     try:
         return max(float(value), 0.0)
     except ValueError:
-        # An HTTP date; WATS sends seconds, so treat a date as "soon".
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        # Unreadable: treat as "soon" rather than ignoring the server's request to wait.
         return 1.0
+    if when.tzinfo is None:
+        return 1.0
+    return max(when.timestamp() - time.time(), 0.0)
 
 
 def _sent(exc: httpx.HTTPError) -> bool:
-    """Whether the request may have reached the server before ``exc``."""
-    return not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    """Whether the request may have reached the server before ``exc``.
+
+    Only failures to open a connection (refused, unreachable, TLS handshake, proxy) or to
+    get one from the pool prove that nothing was sent; anything later may have reached
+    the server, even if the error is a write error.
+    """
+    return not isinstance(
+        exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ProxyError
+    )
+
+
+def _capped_timeout(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout | None:
+    """Return the client's timeout shortened to the remaining deadline (None: unchanged)."""
+    limit = max(remaining, 0.001)
+    parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    if all(part is not None and part <= limit for part in parts):
+        return None
+    return httpx.Timeout(
+        connect=limit if timeout.connect is None else min(timeout.connect, limit),
+        read=limit if timeout.read is None else min(timeout.read, limit),
+        write=limit if timeout.write is None else min(timeout.write, limit),
+        pool=limit if timeout.pool is None else min(timeout.pool, limit),
+    )
 
 
 class UnknownOutcome(Exception):
-    """Raised to the caller of a CONSUMES call when the outcome cannot be known."""
+    """Raised to the caller of a CONSUMES call when the outcome cannot be known.
 
-    def __init__(self, cause: WatsError, attempts: int, request_id: str) -> None:
+    Attributes:
+        cause: the error the attempt ended with (transport error or 5xx answer).
+        attempts: attempts made so far.
+        request_id: the call's request id.
+        status: the HTTP status when the server answered (5xx), None when no answer came.
+
+    """
+
+    def __init__(
+        self, cause: WatsError, attempts: int, request_id: str, status: int | None = None
+    ) -> None:
         super().__init__(str(cause))
         self.cause = cause
         self.attempts = attempts
         self.request_id = request_id
+        self.status = status
+
+    @property
+    def server_finished(self) -> bool:
+        """Whether the server itself ended its handling of the request.
+
+        True for a 5xx the server sent, except 502 and 504: those come from a gateway
+        while the server behind it may still be working. A transport failure proves
+        nothing either way.
+        """
+        return self.status is not None and self.status not in (502, 504)
 
 
 class CallState(Generic[T]):
@@ -307,8 +357,10 @@ class CallState(Generic[T]):
         "_scope",
         "_sent_at",
         "_status",
+        "any_in_doubt",
         "attempts",
         "call",
+        "in_doubt",
         "policy",
         "request_id",
         "started",
@@ -332,6 +384,10 @@ class CallState(Generic[T]):
         self._sent_at = 0.0
         self._status: int | None = None
         self._finished = False
+        # in_doubt: the latest attempt may have been applied and no result was read;
+        # any_in_doubt: that was so for some attempt (a replay may then meet its effect).
+        self.in_doubt = False
+        self.any_in_doubt = False
         self._scope: OperationScope | None = None
         if instrumentation is not None:
             try:
@@ -351,6 +407,8 @@ class CallState(Generic[T]):
         request_args = self.call.request
         headers = dict(request_args.get("headers") or {})
         headers["X-Request-ID"] = self.request_id
+        # No attempt may outlive the call's deadline, whatever the client's timeouts.
+        capped = _capped_timeout(client.timeout, self.remaining)
         request = client.build_request(
             request_args["method"],
             request_args["url"],
@@ -359,6 +417,9 @@ class CallState(Generic[T]):
             files=request_args.get("files"),
             headers=headers,
         )
+        if capped is not None:
+            request.extensions["timeout"] = capped.as_dict()
+        self.in_doubt = True
         op = self.call.op
         self._info = RequestInfo(
             operation=op.name,
@@ -426,6 +487,8 @@ class CallState(Generic[T]):
     def failed(self, exc: httpx.HTTPError) -> RetryStep:
         """Handle a transport failure: return a retry step, or raise the typed error."""
         sent = _sent(exc)
+        self.in_doubt = sent
+        self.any_in_doubt = self.any_in_doubt or sent
         replayable = self.call.op.reliability.replayable or not sent
         delay = self._wait_or_none(None) if replayable else None
         self._report(None, type(exc).__name__, delay is not None)
@@ -445,7 +508,7 @@ class CallState(Generic[T]):
         )
         error.__cause__ = exc
         if sent and not self.call.op.reliability.replayable:
-            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id))
+            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id, None))
         raise self._finish(error)
 
     def answered(self, response: httpx.Response, body: bytes) -> T | RetryStep:
@@ -456,9 +519,14 @@ class CallState(Generic[T]):
             try:
                 result = self.call.parse(response)
             except WatsError as exc:
+                # in_doubt stays set: a Take that was applied but cannot be read.
                 raise self._finish(exc) from None
+            self.in_doubt = False
             self._finish(None)
             return result
+        # A 5xx may come after the work was done; any other refusal means it was not.
+        self.in_doubt = status >= 500
+        self.any_in_doubt = self.any_in_doubt or self.in_doubt
         retry_after = _retry_after(response)
         delay: float | None = None
         if status in self.policy.retry_statuses and (
@@ -484,7 +552,7 @@ class CallState(Generic[T]):
         )
         if status >= 500 and not self.call.op.reliability.replayable:
             # The server may have taken numbers before failing.
-            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id))
+            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id, status))
         raise self._finish(error)
 
     def _finish(self, error: BaseException | None) -> BaseException:
