@@ -10,16 +10,26 @@ from pywats_production.mock import MockAdmin, MockApp
 pytest_plugins = ["pytester"]
 
 
-def test_wats_mock_and_admin(wats_mock: MockApp, wats_mock_admin: MockAdmin, wats_mock_token: str) -> None:
+def test_wats_mock_and_admin(
+    wats_mock: MockApp, wats_mock_admin: MockAdmin, wats_mock_token: str
+) -> None:
     assert wats_mock.token == wats_mock_token
-    wats_mock_admin.seed({"units": [{"serialNumber": "U1", "partNumber": "PCBA-100", "unitPhaseId": 16}]})
+    wats_mock_admin.seed(
+        {"units": [{"serialNumber": "U1", "partNumber": "PCBA-100", "unitPhaseId": 16}]}
+    )
     assert wats_mock_admin.state().units == 1
     assert wats_mock.store.units[("U1", "PCBA-100")].phase == 16
 
 
-def test_wats_mock_url_serves_the_same_mock(wats_mock: MockApp, wats_mock_url: str, wats_mock_token: str) -> None:
+def test_wats_mock_url_serves_the_same_mock(
+    wats_mock: MockApp, wats_mock_url: str, wats_mock_token: str
+) -> None:
     headers = {"Authorization": f"Basic {wats_mock_token}"}
-    response = httpx.put(f"{wats_mock_url}/api/Production/Units", json=[{"serialNumber": "A", "partNumber": "B"}], headers=headers)
+    response = httpx.put(
+        f"{wats_mock_url}/api/Production/Units",
+        json=[{"serialNumber": "A", "partNumber": "B"}],
+        headers=headers,
+    )
     assert response.json()["insertCount"] == 1
     assert ("A", "B") in wats_mock.store.units
     assert httpx.get(f"{wats_mock_url}/api/App/Version").status_code == 401
@@ -51,4 +61,6 @@ def test_violations_fail_the_test_at_teardown(pytester: pytest.Pytester) -> None
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=1)
-    result.stdout.fnmatch_lines(["*answered off the contract*", "*getServerVersion (GET /api/App/Version) answered 200*"])
+    result.stdout.fnmatch_lines(
+        ["*answered off the contract*", "*getServerVersion (GET /api/App/Version) answered 200*"]
+    )

@@ -106,7 +106,10 @@ def _start_cli(*args: str) -> tuple[subprocess.Popen[str], str]:
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.fullmatch(r"pywats-production mock listening on (http://127\.0\.0\.1:\d+)\n", line)
-    assert match, (line, process.stderr.read() if process.poll() is not None and process.stderr else "")
+    assert match, (
+        line,
+        process.stderr.read() if process.poll() is not None and process.stderr else "",
+    )
     return process, match.group(1)
 
 
@@ -119,7 +122,7 @@ def test_cli_prints_url_serves_and_stops_cleanly(sig: signal.Signals) -> None:
         assert httpx.get(f"{url}/api/Production/SerialNumbers/Types", headers=headers).json() == []
     finally:
         process.send_signal(sig)
-        out, err = process.communicate(timeout=20)
+        _, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert "Traceback" not in err
 
