@@ -160,7 +160,12 @@ class ProductionService:
         )
         self._headers = self._config.headers()
         self._owns_client = http_client is None
-        self._client = http_client or httpx.Client(**self._config.client_args())  # type: ignore[arg-type]
+        if http_client is None:
+            # The service's own client carries the fixed headers itself: merging them into
+            # every request instead would cost more than anything else the SDK adds.
+            http_client = httpx.Client(**self._config.client_args(), headers=self._headers)  # type: ignore[arg-type]
+            self._headers = {}
+        self._client = http_client
         self._budget = (
             RequestBudget(self._config.requests_per_minute)
             if self._config.requests_per_minute
@@ -221,7 +226,11 @@ class ProductionService:
 
     def _new_state(self, call: Call[T], retry: RetryPolicy | None) -> CallState[T]:
         return CallState(
-            call, retry or self._config.retry, self._config.hooks, self._config.instrumentation
+            call,
+            retry or self._config.retry,
+            self._config.hooks,
+            self._config.instrumentation,
+            self._headers,
         )
 
     def _run(
@@ -234,7 +243,6 @@ class ProductionService:
         # A caller that must see the call's state afterwards (Take, assembly) passes its own.
         if state is None:
             state = self._new_state(call, retry)
-        state_headers = self._headers
         large = call.op.large_body
         limit = self._config.max_response_bytes
         try:
@@ -242,8 +250,6 @@ class ProductionService:
                 if self._budget is not None:
                     sleep(self._budget.reserve())
                 request = state.next_request(self._client)
-                request.headers.update(state_headers)
-                request.headers["X-Request-ID"] = state.request_id
                 try:
                     if large:
                         response = self._client.send(request, stream=True)
