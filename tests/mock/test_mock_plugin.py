@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -64,3 +66,33 @@ def test_violations_fail_the_test_at_teardown(pytester: pytest.Pytester) -> None
     result.stdout.fnmatch_lines(
         ["*answered off the contract*", "*getServerVersion (GET /api/App/Version) answered 200*"]
     )
+
+
+# The downstream example of docs/mock.md, verbatim in substance.
+
+
+def test_docs_example_finalize_and_box(wats_service: Any, wats_mock_admin: MockAdmin) -> None:
+    wats_mock_admin.seed(
+        {
+            "units": [
+                {"serialNumber": "BOX-1", "partNumber": "BOX-900", "revision": "A"},
+                {
+                    "serialNumber": "PCB-1",
+                    "partNumber": "PCBA-100",
+                    "revision": "A",
+                    "unitPhaseId": 16,
+                },
+            ]
+        }
+    )
+    wats_service.add_child_unit("BOX-1", "BOX-900", "PCB-1", "PCBA-100")
+    assert wats_service.get_unit("PCB-1", "PCBA-100").parent_serial_number == "BOX-1"
+
+
+def test_docs_example_flaky_server(wats_service: Any, wats_mock_admin: MockAdmin) -> None:
+    wats_mock_admin.set_faults(
+        [{"kind": "status", "status": 503, "operation": "getUnit", "on_calls": [1]}]
+    )
+    wats_mock_admin.seed({"units": [{"serialNumber": "S", "partNumber": "PCBA-100"}]})
+    assert wats_service.get_unit("S", "PCBA-100").serial_number == "S"
+    assert wats_mock_admin.faults().count("status", "getUnit") == 1
