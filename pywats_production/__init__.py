@@ -12,6 +12,7 @@ from __future__ import annotations
 from ._async_service import AsyncProductionService
 from ._config import Secret, ServiceConfig
 from ._core import Hook, Instrumentation, OperationScope, RequestInfo, ResponseInfo
+from ._recovery import PendingTake
 from ._sync_service import ProductionService
 from .errors import (
     AmbiguousOutcomeError,
@@ -84,6 +85,7 @@ __all__ = [
     "NotInBoxBuildError",
     "NotLinkedError",
     "OperationScope",
+    "PendingTake",
     "PermissionDeniedError",
     "Process",
     "ProcessVerification",
