@@ -40,11 +40,24 @@ from .models import (
     UnitVerificationGrade,
 )
 from .phase import UnitPhase
-from .serials import normalize_format, parse_take
 
 FileFormat = Literal["XML", "CSV", "xml", "csv"]
 
 __all__ = ["FileFormat"]
+
+
+# serials (and the csv and xml modules it needs) loads with the first serial-number call:
+# `import pywats_production` stays light.
+def normalize_format(value: str) -> Literal["XML", "CSV"]:
+    from .serials import normalize_format as normalize
+
+    return normalize(value)
+
+
+def parse_take(body: bytes, fmt: str) -> list[str]:
+    from .serials import parse_take as parse
+
+    return parse(body, fmt)
 
 
 def _json(response: httpx.Response) -> object:

@@ -26,16 +26,18 @@ Everything here is free of I/O; the services run the lookups.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import threading
 from collections.abc import Iterable, Sequence
 from types import TracebackType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from .models import SerialNumberRecord
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "AUTO_REFERENCE_PREFIX",
@@ -309,6 +311,8 @@ class _Hold:
             return
         entry = self._gate.enter(self._key)
         if entry.alock is None:
+            import asyncio  # here: `import pywats_production` does not need asyncio
+
             entry.alock = asyncio.Lock()
         try:
             await entry.alock.acquire()

@@ -6,7 +6,6 @@ the plain ones for the sync service.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import threading
 import time
@@ -21,6 +20,8 @@ T = TypeVar("T")
 async def asleep(seconds: float) -> None:
     """Sleep without blocking the event loop (no-op for 0)."""
     if seconds > 0:
+        import asyncio  # here: the sync service and `import pywats_production` do without
+
         await asyncio.sleep(seconds)
 
 
@@ -32,6 +33,8 @@ def sleep(seconds: float) -> None:
 
 async def agather(awaitables: Sequence[Awaitable[T]]) -> list[T]:
     """Run awaitables concurrently; the first failure propagates after all finished."""
+    import asyncio
+
     results = await asyncio.gather(*awaitables, return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
