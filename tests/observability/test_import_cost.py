@@ -26,6 +26,11 @@ NOT_ON_IMPORT = (
     "yaml",
     "defusedxml",
     "pytest",
+    # Needed by some calls only: loaded on first use.
+    "asyncio",  # the async service's sleeps, gathers and locks
+    "pywats_production.serials",  # serial-number files, with csv and xml
+    "csv",
+    "xml",
 )
 
 
