@@ -1,0 +1,524 @@
+"""``wats-production``: the command line of pywats-production.
+
+Subcommands: ``demo`` (the factory story on the embedded contract mock), ``mock`` (serve
+the contract mock), and, against a server given by ``--base-url``/``--token`` or
+``WATS_BASE_URL``/``WATS_AUTH_TOKEN``: ``unit``, ``serials``, ``assembly``, ``changes``,
+``version``. Human-readable output by default, ``--json`` for scripts; errors are one
+line on stderr and a distinct exit status (:class:`ExitCode`).
+
+Built on :mod:`argparse`: the standard library is enough for this command set, and the
+CLI then adds no dependency and no import cost to the SDK.
+
+Example:
+    >>> main(["unit", "get", "SN0001", "PCBA-100", "--base-url", "https://wats.example.com"])
+    ... # doctest: +SKIP
+
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, BinaryIO, TextIO
+
+from pywats_production.cli._exit import CliError, ExitCode, exit_code_for, label_for
+from pywats_production.errors import AmbiguousOutcomeError, WatsConnectionError, WatsError
+
+if TYPE_CHECKING:
+    from pywats_production import ProductionService
+
+__all__ = ["CliError", "ExitCode", "build_parser", "main", "run"]
+
+PROG = "wats-production"
+
+_EPILOG = """\
+server: --base-url URL or WATS_BASE_URL; token: --token TOKEN or WATS_AUTH_TOKEN (base64 of
+user:password, sent as 'Authorization: Basic TOKEN'; prefer the variable: arguments are
+visible to other users of the machine).
+
+exit status: 0 ok, 1 other error, 2 usage or bad input, 3 not found, 4 refused by the
+server's rules, 5 not authorized, 6 no answer (connection, timeout), 7 outcome unknown,
+8 the --exec command failed, 9 a check failed."""
+
+# Defaults of the connection options. They are declared with SUPPRESS so that an option
+# given before the subcommand is not overwritten by the subcommand's default.
+_DEFAULTS: Mapping[str, object] = {
+    "base_url": None,
+    "token": None,
+    "json": False,
+    "timeout": 30.0,
+    "retries": 4,
+    "insecure": False,
+    "ca_bundle": None,
+    "verbose": 0,
+}
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("connection and output")
+    group.add_argument(
+        "--base-url",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="server root URL (default: $WATS_BASE_URL)",
+    )
+    group.add_argument(
+        "--token",
+        default=argparse.SUPPRESS,
+        metavar="TOKEN",
+        help="Basic token (default: $WATS_AUTH_TOKEN); never printed",
+    )
+    group.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print one JSON document on stdout",
+    )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=argparse.SUPPRESS,
+        metavar="SECONDS",
+        help="seconds to wait for an answer (default 30)",
+    )
+    group.add_argument(
+        "--retries",
+        type=int,
+        default=argparse.SUPPRESS,
+        metavar="N",
+        help="attempts per request, the first included (default 4; 1 = no retry)",
+    )
+    group.add_argument(
+        "--ca-bundle",
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="CA certificates to verify the server with",
+    )
+    group.add_argument(
+        "--insecure",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="do not verify the server's TLS certificate (not for production)",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log the SDK's requests on stderr (-v info, -vv debug)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of ``wats-production``.
+
+    Returns:
+        The parser; ``parse_args`` sets ``handler`` to the command's name.
+
+    Example:
+        >>> build_parser().parse_args(["unit", "get", "SN1", "PCBA-100"]).handler
+        'unit_get'
+
+    """
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Command line of pywats-production, the typed SDK of the WATS Production API.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    from pywats_production import __version__
+
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def leaf(
+        group: argparse._SubParsersAction[argparse.ArgumentParser],
+        name: str,
+        handler: str,
+        help_text: str,
+    ) -> argparse.ArgumentParser:
+        sub = group.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            parents=[common],
+            epilog=_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = leaf(commands, "demo", "demo", "run the factory demo on the embedded contract mock")
+    demo.add_argument(
+        "--units",
+        type=int,
+        default=10,
+        metavar="N",
+        help="boxes to build, each from one board and one power supply (default 10)",
+    )
+    demo.add_argument(
+        "--sockets",
+        action="store_true",
+        help="serve the mock on a loopback port instead of in-process",
+    )
+
+    mock = commands.add_parser(
+        "mock",
+        help="serve the contract mock (options of python -m pywats_production.mock; "
+        "see 'mock --help')",
+        add_help=False,
+        prefix_chars="\x00",  # every argument goes to the mock's own parser
+    )
+    mock.add_argument("mock_args", nargs=argparse.REMAINDER)
+    mock.set_defaults(handler="mock")
+
+    unit = commands.add_parser("unit", help="read and move units").add_subparsers(
+        dest="unit_command", metavar="ACTION", required=True
+    )
+    get = leaf(unit, "get", "unit_get", "show a unit with its phase, process and sub-units")
+    get.add_argument("serial_number", metavar="SN")
+    get.add_argument("part_number", metavar="PN")
+    phase = leaf(unit, "set-phase", "unit_set_phase", "set a unit's phase (name or number)")
+    phase.add_argument("serial_number", metavar="SN")
+    phase.add_argument("part_number", metavar="PN")
+    phase.add_argument("phase", metavar="PHASE", help="e.g. 'Under production', FINALIZED, 16")
+    process = leaf(unit, "set-process", "unit_set_process", "set a unit's current process")
+    process.add_argument("serial_number", metavar="SN")
+    process.add_argument("part_number", metavar="PN")
+    process.add_argument("process", metavar="PROCESS", help="the process name, e.g. FCT")
+
+    serials = commands.add_parser("serials", help="serial-number pools").add_subparsers(
+        dest="serials_command", metavar="ACTION", required=True
+    )
+    leaf(serials, "types", "serials_types", "list the serial-number types")
+    take = leaf(serials, "take", "serials_take", "take free numbers from a pool")
+    take.add_argument("type_name", metavar="TYPE")
+    take.add_argument("quantity", type=int, metavar="N")
+    take.add_argument("--ref-sn", default=None, help="reference serial number to record")
+    take.add_argument("--ref-pn", default=None, help="reference part number to record")
+    take.add_argument("--station", default=None, help="station name to record")
+    take.add_argument(
+        "--in-sequence", action="store_true", help="one contiguous run of N, or nothing"
+    )
+    take.add_argument("--format", default="XML", help="wire format: XML (default) or CSV")
+    export = leaf(serials, "export", "serials_export", "export a type's numbers (CSV or XML)")
+    export.add_argument("type_name", metavar="TYPE")
+    export.add_argument("--format", default="CSV", help="CSV (default) or XML")
+    export.add_argument("-o", "--output", default=None, metavar="FILE", help="file to write")
+    upload = leaf(serials, "upload", "serials_upload", "add numbers from a CSV or XML file")
+    upload.add_argument("type_name", metavar="TYPE")
+    upload.add_argument("file", metavar="FILE", help="the file ('-': standard input)")
+    upload.add_argument(
+        "--format", default=None, help="CSV or XML (default: from the file name, else CSV)"
+    )
+
+    assembly = commands.add_parser("assembly", help="box build").add_subparsers(
+        dest="assembly_command", metavar="ACTION", required=True
+    )
+    for name, handler, text in (
+        ("add", "assembly_add", "link a child unit to a parent"),
+        ("remove", "assembly_remove", "remove a parent/child link"),
+    ):
+        sub = leaf(assembly, name, handler, text)
+        for arg in ("PARENT_SN", "PARENT_PN", "CHILD_SN", "CHILD_PN"):
+            sub.add_argument(arg.lower(), metavar=arg)
+        if name == "add":
+            sub.add_argument("--check-pn", default=None, help="validate against this part number")
+            sub.add_argument("--check-rev", default=None, help="... and this revision")
+    check = leaf(
+        assembly,
+        "check",
+        "assembly_check",
+        "compare a parent's children with its box build (exit 9 when they do not match)",
+    )
+    check.add_argument("parent_sn", metavar="PARENT_SN")
+    check.add_argument("parent_pn", metavar="PARENT_PN")
+
+    changes = commands.add_parser("changes", help="the unit-changes feed").add_subparsers(
+        dest="changes_command", metavar="ACTION", required=True
+    )
+    consume = leaf(
+        changes,
+        "consume",
+        "changes_consume",
+        "run CMD for each pending change (JSON on stdin, WATS_CHANGE_* variables); "
+        "acknowledge it only when CMD exits 0",
+    )
+    consume.add_argument("--exec", dest="exec_command", required=True, metavar="CMD")
+    consume.add_argument(
+        "--max-count", type=int, default=100, metavar="N", help="changes read per request"
+    )
+    consume.add_argument(
+        "--limit", type=int, default=None, metavar="N", help="stop after N changes"
+    )
+
+    leaf(commands, "version", "version", "the server's version and compatibility")
+    return parser
+
+
+def _option(args: argparse.Namespace, name: str) -> object:
+    return getattr(args, name, _DEFAULTS[name])
+
+
+def _text(args: argparse.Namespace, name: str) -> str:
+    return str(getattr(args, name))
+
+
+def _optional(args: argparse.Namespace, name: str) -> str | None:
+    value = getattr(args, name, None)
+    return None if value is None else str(value)
+
+
+@contextlib.contextmanager
+def _sdk_logging(verbosity: int, err: TextIO) -> Iterator[None]:
+    # The CLI prints its own one-line error; the SDK's failure records would repeat it
+    # through logging's last-resort handler. They show with -v. Restored afterwards so
+    # that an embedding program (or a test run) keeps its own logging set-up.
+    logger = logging.getLogger("pywats_production")
+    saved = (logger.level, logger.propagate, list(logger.handlers))
+    handler: logging.Handler
+    if verbosity > 0:
+        handler = logging.StreamHandler(err)
+        handler.setFormatter(logging.Formatter(f"{PROG}: %(levelname)s %(message)s"))
+        logger.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO)
+    else:
+        handler = logging.NullHandler()
+    logger.handlers = [handler]
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+        logger.handlers = saved[2]
+
+
+def _service(
+    args: argparse.Namespace, environ: Mapping[str, str], err: TextIO
+) -> ProductionService:
+    from pywats_production import ProductionService, RetryPolicy
+
+    base_url = _option(args, "base_url") or environ.get("WATS_BASE_URL", "").strip()
+    if not base_url:
+        raise CliError("no server: give --base-url URL or set WATS_BASE_URL")
+    token = _option(args, "token") or environ.get("WATS_AUTH_TOKEN") or None
+    retries = _option(args, "retries")
+    timeout = _option(args, "timeout")
+    assert isinstance(retries, int)  # argparse type=int
+    assert isinstance(timeout, float | int)  # argparse type=float
+    if retries < 1:
+        raise CliError(f"--retries must be at least 1, got {retries}")
+    if timeout <= 0:
+        raise CliError(f"--timeout must be positive, got {timeout:g}")
+    verify: bool | str = True
+    ca_bundle = _option(args, "ca_bundle")
+    if ca_bundle:
+        verify = str(ca_bundle)
+        if not os.path.isfile(verify):
+            raise CliError(f"--ca-bundle: no such file: {verify}")
+    if _option(args, "insecure"):
+        err.write(f"{PROG}: warning: TLS certificate verification is off (--insecure)\n")
+        verify = False
+    return ProductionService(
+        str(base_url),
+        str(token) if token else None,
+        timeout=float(timeout),
+        verify=verify,
+        retry=RetryPolicy(max_attempts=retries, deadline=max(60.0, float(timeout) * retries)),
+    )
+
+
+def _dispatch(
+    args: argparse.Namespace,
+    *,
+    out: TextIO,
+    err: TextIO,
+    environ: Mapping[str, str],
+    binary_in: BinaryIO | None,
+    binary_out: BinaryIO | None,
+) -> ExitCode:
+    from pywats_production.cli import _commands as c
+
+    handler = _text(args, "handler")
+    as_json = bool(_option(args, "json"))
+    if handler == "demo":
+        from pywats_production.cli._demo import run_demo
+
+        return run_demo(int(args.units), out=out, err=err, json=as_json, sockets=bool(args.sockets))
+    with _service(args, environ, err) as service:
+        ctx = c.Context(service, out, err, as_json, binary_out=binary_out, binary_in=binary_in)
+        if handler == "unit_get":
+            return c.unit_get(ctx, _text(args, "serial_number"), _text(args, "part_number"))
+        if handler == "unit_set_phase":
+            return c.unit_set_phase(
+                ctx, _text(args, "serial_number"), _text(args, "part_number"), _text(args, "phase")
+            )
+        if handler == "unit_set_process":
+            return c.unit_set_process(
+                ctx,
+                _text(args, "serial_number"),
+                _text(args, "part_number"),
+                _text(args, "process"),
+            )
+        if handler == "serials_types":
+            return c.serials_types(ctx)
+        if handler == "serials_take":
+            return c.serials_take(
+                ctx,
+                _text(args, "type_name"),
+                int(args.quantity),
+                ref_serial_number=_optional(args, "ref_sn"),
+                ref_part_number=_optional(args, "ref_pn"),
+                station_name=_optional(args, "station"),
+                only_in_sequence=bool(args.in_sequence),
+                wire_format=_text(args, "format"),
+            )
+        if handler == "serials_export":
+            return c.serials_export(
+                ctx,
+                _text(args, "type_name"),
+                wire_format=_text(args, "format"),
+                output=_optional(args, "output"),
+            )
+        if handler == "serials_upload":
+            return c.serials_upload(
+                ctx,
+                _text(args, "type_name"),
+                _text(args, "file"),
+                wire_format=_optional(args, "format"),
+            )
+        if handler in ("assembly_add", "assembly_remove"):
+            parent = (_text(args, "parent_sn"), _text(args, "parent_pn"))
+            child = (_text(args, "child_sn"), _text(args, "child_pn"))
+            if handler == "assembly_remove":
+                return c.assembly_remove(ctx, *parent, *child)
+            return c.assembly_add(
+                ctx,
+                *parent,
+                *child,
+                check_part_number=_optional(args, "check_pn"),
+                check_revision=_optional(args, "check_rev"),
+            )
+        if handler == "assembly_check":
+            return c.assembly_check(ctx, _text(args, "parent_sn"), _text(args, "parent_pn"))
+        if handler == "changes_consume":
+            max_count = int(args.max_count)
+            limit = None if args.limit is None else int(args.limit)
+            if max_count < 1:
+                raise CliError(f"--max-count must be at least 1, got {max_count}")
+            if limit is not None and limit < 1:
+                raise CliError(f"--limit must be at least 1, got {limit}")
+            return c.changes_consume(
+                ctx,
+                _text(args, "exec_command"),
+                max_count=max_count,
+                limit=limit,
+                environ=environ,
+            )
+        if handler == "version":
+            return c.version(ctx)
+    raise CliError(f"unknown command {handler!r}")  # pragma: no cover - argparse guards
+
+
+def _report_error(exc: BaseException, err: TextIO) -> None:
+    err.write(f"{PROG}: {label_for(exc)}: {exc}\n")
+    if isinstance(exc, WatsConnectionError):
+        err.write(f"{PROG}: hint: check --base-url / WATS_BASE_URL and that the server is up\n")
+    if isinstance(exc, AmbiguousOutcomeError):
+        for key, value in exc.details.items():
+            err.write(f"  {key}: {value}\n")
+        if exc.recovered:
+            err.write(f"  recovered so far: {', '.join(exc.recovered)}\n")
+
+
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+    binary_in: BinaryIO | None = None,
+    binary_out: BinaryIO | None = None,
+) -> int:
+    """Run ``wats-production`` with explicit streams and environment (what tests call).
+
+    Args:
+        argv: the arguments (``sys.argv[1:]`` when None).
+        out: standard output (``sys.stdout`` when None).
+        err: standard error (``sys.stderr`` when None).
+        environ: the environment (``os.environ`` when None).
+        binary_in: binary standard input (for ``serials upload TYPE -``).
+        binary_out: binary standard output (for ``serials export``); when None, the
+            export is written to ``out`` as UTF-8 text.
+
+    Returns:
+        The exit status (see :class:`ExitCode`).
+
+    """
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    environ = os.environ if environ is None else environ
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        # argparse prints help and usage errors on sys.stdout/sys.stderr itself.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(arguments)
+    except SystemExit as exc:  # --help, --version, or a usage error (already printed)
+        return int(exc.code) if isinstance(exc.code, int) else ExitCode.USAGE
+    if args.handler == "mock":
+        from pywats_production.mock.__main__ import main as mock_main
+
+        return mock_main(list(args.mock_args))
+    verbosity = _option(args, "verbose")
+    try:
+        with _sdk_logging(int(verbosity) if isinstance(verbosity, int) else 0, err):
+            return int(
+                _dispatch(
+                    args,
+                    out=out,
+                    err=err,
+                    environ=environ,
+                    binary_in=binary_in,
+                    binary_out=binary_out,
+                )
+            )
+    except (WatsError, CliError) as exc:
+        _report_error(exc, err)
+        return int(exit_code_for(exc))
+    except KeyboardInterrupt:
+        err.write(f"{PROG}: interrupted\n")
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``wats-production`` console script.
+
+    Args:
+        argv: the arguments (``sys.argv[1:]`` when None).
+
+    Returns:
+        The exit status (the console script exits with it).
+
+    Example:
+        >>> main(["--version"])  # doctest: +SKIP
+        wats-production 0.1.0
+
+    """
+    stdin = getattr(sys.stdin, "buffer", None)
+    stdout = getattr(sys.stdout, "buffer", None)
+    try:
+        return run(argv, binary_in=stdin, binary_out=stdout)
+    except BrokenPipeError:
+        # `wats-production serials take ... | head`: the reader left; not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return int(ExitCode.ERROR)
