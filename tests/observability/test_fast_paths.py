@@ -1,0 +1,146 @@
+"""The speed-ups made for the benchmarks give exactly the results of the full code paths."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pywats_production as wp
+from pywats_production import _calls, serials
+from pywats_production.serials import _CANONICAL_TAKE, _number_of, _SnReader
+
+ID_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"&<>')
+WS = st.text(alphabet=" \t\r\n", max_size=3)
+
+
+def _guarded(data: bytes) -> list[str]:
+    reader = _SnReader()
+    reader.feed(data, final=True)
+    return [n for n in (_number_of(a, t) for a, t in reader.done) if n]
+
+
+@st.composite
+def canonical_takes(draw: st.DrawFn) -> bytes:
+    ids = draw(st.lists(st.text(alphabet=ID_CHARS, min_size=1, max_size=12), max_size=8))
+    head = draw(
+        st.sampled_from(
+            [
+                "",
+                '<?xml version="1.0"?>',
+                '<?xml version="1.0" encoding="utf-8"?>',
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+            ]
+        )
+    )
+    bom = draw(st.sampled_from(["", "\ufeff"]))
+    parts = [bom + head + draw(WS) + "<SerialNumbers" + draw(WS) + ">"]
+    for number in ids:
+        parts.append(
+            draw(WS) + f'<SN{draw(WS.filter(bool) | st.just(" "))}id="{number}"{draw(WS)}/>'
+        )
+    parts.append(draw(WS) + "</SerialNumbers" + draw(WS) + ">" + draw(WS))
+    return "".join(parts).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(canonical_takes())
+def test_canonical_take_fast_path_equals_the_guarded_parser(data: bytes) -> None:
+    assert _CANONICAL_TAKE.fullmatch(data)
+    assert serials.parse_take_xml(data) == _guarded(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<SerialNumbers><SN id="A&amp;B"/></SerialNumbers>',
+        b'<SerialNumbers><SN id="A&#66;"/></SerialNumbers>',
+        b'<SerialNumbers><!-- c --><SN id="A1"/></SerialNumbers>',
+        b'<SerialNumbers><SN id=" A1 "/></SerialNumbers>',
+        b"<SerialNumbers><SN>A1</SN></SerialNumbers>",
+        b'<s:SerialNumbers xmlns:s="urn:x"><s:SN id="A1"/></s:SerialNumbers>',
+        b'<?xml version="1.0" encoding="utf-16"?><SerialNumbers/>',
+        b' <?xml version="1.0"?><SerialNumbers><SN id="A1"/></SerialNumbers>',
+        b'<SerialNumbers>\x0c<SN id="A1"/></SerialNumbers>',
+        b"<SerialNumbers><SN id='A1'/></SerialNumbers>",
+        '<SerialNumbers><SN id="Ä1"/></SerialNumbers>'.encode(),
+    ],
+)
+def test_other_documents_take_the_guarded_parser(data: bytes) -> None:
+    assert not _CANONICAL_TAKE.fullmatch(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<!DOCTYPE SerialNumbers [<!ENTITY x "A1">]><SerialNumbers><SN id="A1"/></SerialNumbers>',
+        b'<!DOCTYPE SerialNumbers SYSTEM "http://evil/x.dtd"><SerialNumbers><SN id="A1"/></SerialNumbers>',
+    ],
+)
+def test_unsafe_documents_are_still_refused(data: bytes) -> None:
+    with pytest.raises(wp.UnsafeXmlError):
+        serials.parse_take_xml(data)
+
+
+# ----------------------------------------------------------------------- save_units
+
+
+@pytest.mark.parametrize(
+    ("serial", "error"),
+    [
+        ("", wp.WatsInputError),
+        ("  ", wp.WatsInputError),
+        ("A\x00B", wp.WatsInputError),
+        ("A\udc80", wp.WatsInputError),
+    ],
+)
+def test_save_units_still_names_the_offending_unit(serial: str, error: type[Exception]) -> None:
+    units = [
+        wp.Unit(serial_number="OK1", part_number="P"),
+        wp.Unit(serial_number=serial, part_number="P"),
+    ]
+    with pytest.raises(error, match=r"units\[1\]\.serial_number"):
+        _calls.save_units_chunks(units, 10)
+
+
+def test_save_units_wrong_type_is_a_type_error() -> None:
+    unit = wp.Unit(serial_number="OK1", part_number="P")
+    bad = wp.Unit(serial_number="OK1", part_number=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"units\[1\]\.part_number"):
+        _calls.save_units_chunks([unit, bad], 10)
+
+
+def test_save_units_wire_is_each_units_to_wire() -> None:
+    units = [wp.Unit(serial_number=f"S{i}", part_number="P", revision="A") for i in range(5)]
+    calls = _calls.save_units_chunks(units, 2)
+    assert [c.request["json"] for c in calls] == [
+        [u.to_wire() for u in units[0:2]],
+        [u.to_wire() for u in units[2:4]],
+        [u.to_wire() for u in units[4:]],
+    ]
+
+
+# ------------------------------------------------------------------- request URLs
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://wats.example.com",
+        "https://wats.example.com/",
+        "https://h.example/wats/",
+        "http://[::1]:8080",
+    ],
+)
+def test_request_url_is_the_one_httpx_would_build(base: str) -> None:
+    seen: list[httpx.URL] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url)
+        return httpx.Response(200, json={"serialNumber": "S/1", "partNumber": "P"})
+
+    client = httpx.Client(transport=httpx.MockTransport(answer), base_url=base)
+    wp.ProductionService(base, http_client=client).get_unit("S/1 #?", "P.1")
+    expected = client.build_request("GET", "/api/Production/Unit/S%2F1%20%23%3F/P%2E1").url
+    assert seen == [expected]
