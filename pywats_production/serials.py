@@ -9,7 +9,9 @@ or fetched, which is what defeats billion-laughs and XXE documents.
 
 XML is read with defusedxml's parser (``forbid_dtd``, ``forbid_entities``,
 ``forbid_external``) feeding a small target object instead of building a tree: one code
-path for whole documents and for chunk-by-chunk streaming.
+path for whole documents and for chunk-by-chunk streaming. The one exception is a Take
+answer in exactly the canonical shape (ASCII numbers, no DTD, comment, entity or
+namespace possible), read by a whole-document pattern at ten times the speed.
 
 Example:
     >>> parse_take(b'<SerialNumbers><SN id="A1"/><SN id="A2"/></SerialNumbers>', "XML")
