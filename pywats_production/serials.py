@@ -344,6 +344,9 @@ def _header_key(cell: str) -> str:
     return cell.strip().lower().replace(" ", "").replace("_", "")
 
 
+_PLAIN_CSV: Final = re.compile(r"[!#-+\--~\r\n]*")
+
+
 def parse_take_csv(body: bytes | str) -> list[str]:
     r"""Read the numbers of a CSV Take answer (one number a line, first column).
 
@@ -365,7 +368,14 @@ def parse_take_csv(body: bytes | str) -> list[str]:
 
     """
     text = _csv_text(body)
-    numbers: list[str] = []
+    if _PLAIN_CSV.fullmatch(text):
+        # Printable ASCII without spaces, quotes or commas: one number a line for certain,
+        # and str.split() gives exactly the csv module's non-empty first cells, faster.
+        numbers = text.split()
+        if numbers and _header_key(numbers[0]) in _TAKE_HEADERS:
+            del numbers[0]
+        return numbers
+    numbers = []
     first = True
     try:
         for row in csv.reader(io.StringIO(text, newline="")):

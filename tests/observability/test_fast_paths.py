@@ -144,3 +144,47 @@ def test_request_url_is_the_one_httpx_would_build(base: str) -> None:
     wp.ProductionService(base, http_client=client).get_unit("S/1 #?", "P.1")
     expected = client.build_request("GET", "/api/Production/Unit/S%2F1%20%23%3F/P%2E1").url
     assert seen == [expected]
+
+
+# ----------------------------------------------------------------------- Take CSV
+
+
+def _csv_reference(text: str) -> list[str]:
+    """The csv-module reading of a Take CSV (the path taken by anything not plain)."""
+    import csv
+    import io
+
+    numbers: list[str] = []
+    first = True
+    for row in csv.reader(io.StringIO(text, newline="")):
+        cell = row[0].strip() if row else ""
+        if not cell:
+            continue
+        if first:
+            first = False
+            if cell.lower().replace(" ", "").replace("_", "") in (
+                "serialnumber",
+                "sn",
+                "id",
+                "address",
+            ):
+                continue
+        numbers.append(cell)
+    return numbers
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=ID_CHARS + ", \t", max_size=10),
+            st.sampled_from(["SerialNumber", "SN", "id", "Address", "Serial_Number", ""]),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from(["", "\ufeff"]),
+)
+def test_take_csv_equals_the_csv_module(lines: list[str], end: str, bom: str) -> None:
+    text = end.join(lines) + end
+    assert serials.parse_take_csv((bom + text).encode("utf-8")) == _csv_reference(text)
