@@ -475,9 +475,15 @@ def run(
     except SystemExit as exc:  # --help, --version, or a usage error (already printed)
         return int(exc.code) if isinstance(exc.code, int) else ExitCode.USAGE
     if args.handler == "mock":
-        from pywats_production.mock.__main__ import main as mock_main
-
-        return mock_main(list(args.mock_args))
+        try:
+            from pywats_production.mock.__main__ import main as mock_main
+        except ImportError as exc:  # the mock extra is not installed
+            err.write(f"{PROG}: error: {exc}\n")
+            return ExitCode.ERROR
+        try:
+            return mock_main(list(args.mock_args))
+        except SystemExit as exc:  # the mock's own --help or usage error
+            return int(exc.code) if isinstance(exc.code, int) else ExitCode.USAGE
     verbosity = _option(args, "verbose")
     try:
         with _sdk_logging(int(verbosity) if isinstance(verbosity, int) else 0, err):
