@@ -454,9 +454,6 @@ class CallState(Generic[T]):
         assert info is not None
         duration = time.monotonic() - self._sent_at
         self._status = status
-        response_info = ResponseInfo(
-            request=info, status=status, duration=duration, error=error, will_retry=will_retry
-        )
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s in %.1f ms (attempt %d, request %s)",
@@ -477,6 +474,11 @@ class CallState(Generic[T]):
                     "wats_error": error,
                 },
             )
+        if not self._hooks and self._scope is None:
+            return  # nobody to tell: the common case, kept cheap
+        response_info = ResponseInfo(
+            request=info, status=status, duration=duration, error=error, will_retry=will_retry
+        )
         for hook in self._hooks:
             try:
                 hook.on_response(response_info)
