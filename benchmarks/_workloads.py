@@ -39,7 +39,7 @@ class Settings:
     quick: bool
     rounds: int = 15
     calls: int = 200
-    bulk_rounds: int = 5
+    bulk_rounds: int = 7
     units: int = 10_000
     numbers: int = 10_000
     import_runs: int = 21
@@ -702,7 +702,7 @@ def pywats_api(url: str, s: Settings) -> Result:
         )
     )
     for name, label in (
-        ("sdk_xml_same_request", "ours XML, same request (auto_reference=False)"),
+        ("sdk_xml_same_request", "ours XML, same request (auto_reference=False)*"),
         ("sdk_xml", "ours XML, default (auto reference for recovery)"),
         ("sdk_csv", "ours CSV, default"),
     ):
