@@ -246,7 +246,7 @@ _CANONICAL_TAKE: Final = re.compile(
     rb'(?:[ \t\r\n]*<SN[ \t\r\n]+id="[!#-%\'-;=?-~]+"[ \t\r\n]*/>)*'
     rb"[ \t\r\n]*</SerialNumbers[ \t\r\n]*>[ \t\r\n]*"
 )
-_CANONICAL_ID: Final = re.compile(rb'<SN[ \t\r\n]+id="([^"]+)"')
+_CANONICAL_ID: Final = re.compile(r'<SN[ \t\r\n]+id="([^"]+)"')
 
 
 def parse_take_xml(body: bytes | str) -> list[str]:
@@ -269,7 +269,7 @@ def parse_take_xml(body: bytes | str) -> list[str]:
     """
     data, encoding = _xml_bytes(body)
     if _CANONICAL_TAKE.fullmatch(data):
-        return [number.decode("ascii") for number in _CANONICAL_ID.findall(data)]
+        return _CANONICAL_ID.findall(data.decode("utf-8"))  # one decode, not one per number
     reader = _SnReader(encoding=encoding)
     reader.feed(data, final=True)
     numbers = [n for n in (_number_of(a, t) for a, t in reader.done) if n]
