@@ -55,7 +55,7 @@ def _machine_line(machine: dict[str, object]) -> str:
     return (
         f"Measured on {machine['cpu_model']}, {machine['cores']} cores "
         f"({machine['usable_cores']} usable), Python {machine['python']} "
-        f"({machine['platform']})."
+        f"({machine['platform']}); load average {machine['load_average_1min']} at the end."
     )
 
 
