@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from obshelpers import UNIT, Script, json_response
+from obshelpers import UNIT, Script, assert_no_secret, json_response
 
 import pywats_production as wp
 from pywats_production import observability
@@ -105,3 +105,19 @@ def test_a_failing_hook_is_logged_and_does_not_break_the_call(
     messages = [r.getMessage() for r in caplog.records]
     assert any("on_request" in m for m in messages)
     assert any("on_response" in m for m in messages)
+
+
+def test_no_secret_in_what_hooks_see(
+    script: Script, make_sync: Callable[..., wp.ProductionService]
+) -> None:
+    script.add(json_response(503), json_response(200, UNIT), json_response(401, {"title": "no"}))
+    spy = Spy()
+    service = make_sync(hooks=[spy])
+    service.get_unit("SN1", "PCBA-100")
+    with pytest.raises(wp.AuthenticationError) as info:
+        service.get_unit("SN1", "PCBA-100")
+    assert len(spy.requests) == len(spy.responses) == 3
+    for seen in [*spy.requests, *spy.responses]:
+        assert_no_secret(repr(seen))
+    assert_no_secret(str(info.value) + repr(info.value) + repr(vars(info.value)))
+    assert_no_secret(repr(service) + repr(service.config))
