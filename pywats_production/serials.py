@@ -246,7 +246,6 @@ _CANONICAL_TAKE: Final = re.compile(
     rb'(?:[ \t\r\n]*<SN[ \t\r\n]+id="[!#-%\'-;=?-~]+"[ \t\r\n]*/>)*'
     rb"[ \t\r\n]*</SerialNumbers[ \t\r\n]*>[ \t\r\n]*"
 )
-_CANONICAL_ID: Final = re.compile(r'<SN[ \t\r\n]+id="([^"]+)"')
 
 
 def parse_take_xml(body: bytes | str) -> list[str]:
@@ -269,7 +268,10 @@ def parse_take_xml(body: bytes | str) -> list[str]:
     """
     data, encoding = _xml_bytes(body)
     if _CANONICAL_TAKE.fullmatch(data):
-        return _CANONICAL_ID.findall(data.decode("utf-8"))  # one decode, not one per number
+        # Past the root's start tag every quoted string is an id (the pattern allows no
+        # other attribute): splitting on quotes is the cheapest exact reading.
+        text = data.decode("utf-8")
+        return text[text.index("<SerialNumbers") :].split('"')[1::2]
     reader = _SnReader(encoding=encoding)
     reader.feed(data, final=True)
     numbers = [n for n in (_number_of(a, t) for a, t in reader.done) if n]
