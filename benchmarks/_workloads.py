@@ -646,9 +646,15 @@ def pywats_api(url: str, s: Settings) -> Result:
             assert len(numbers) == s.numbers
             return numbers
 
+        # Its own service: the numbers it remembers (no SDK reference) must not slow down
+        # the default rows, as they would not for a station that keeps the default.
+        sdk_plain = wp.ProductionService(url, TOKEN)
+
         def sdk_take(fmt: str, auto_reference: bool = True) -> Callable[[], list[str]]:
+            service = sdk if auto_reference else sdk_plain
+
             def call() -> list[str]:
-                numbers = sdk.take_serial_numbers(
+                numbers = service.take_serial_numbers(
                     POOL_TYPE,
                     s.numbers,
                     format=fmt,  # type: ignore[arg-type]
@@ -668,6 +674,7 @@ def pywats_api(url: str, s: Settings) -> Result:
             },
             rounds=s.bulk_rounds * 2 + 1,
         )
+        sdk_plain.close()
     result.figures = {
         "throttle": "off (configure_throttling(enabled=False))",
         "cache": "off (enable_cache=False)",
