@@ -203,7 +203,11 @@ class Attribution:
 
 
 def attribute(
-    take: PendingTake, records: Sequence[SerialNumberRecord], excluded: Iterable[str] = ()
+    take: PendingTake,
+    records: Sequence[SerialNumberRecord],
+    excluded: Iterable[str] = (),
+    *,
+    shared: int = 0,
 ) -> Attribution:
     """Attribute the numbers of a ByReference lookup to ``take``.
 
@@ -211,6 +215,8 @@ def attribute(
         take: the Take.
         records: the lookup's answer (queried with the take's type and references).
         excluded: numbers this service handed out to other calls (never attributed).
+        shared: how many other takes of this service with the same key are pending
+            (their numbers cannot be told from this take's).
 
     Returns:
         The numbers and whether the attribution is certain.
@@ -254,6 +260,10 @@ def attribute(
             if not start <= taken_at <= end:
                 continue  # taken outside the call's window
         numbers.append(number)
+    if shared and numbers:
+        doubts.append(
+            f"{shared} other pending take(s) of this service have the same reference and station"
+        )
     if len(numbers) > take.quantity:
         doubts.append(f"{len(numbers)} numbers match but only {take.quantity} were asked for")
     if take.only_in_sequence and numbers and len(numbers) != take.quantity:
@@ -392,6 +402,17 @@ class TakeLedger:
             record = attrs.evolve(take, ended=take.ended or utcnow(), reason=reason)
             self._pending[take.request_id] = record
             return record
+
+    def shared(self, take: PendingTake) -> int:
+        """How many other pending takes have ``take``'s key (0 for an SDK reference)."""
+        if take.auto_reference:
+            return 0
+        with self._lock:
+            return sum(
+                1
+                for other in self._pending.values()
+                if other.key == take.key and other.request_id != take.request_id
+            )
 
     def excluded(self, take: PendingTake) -> set[str]:
         """Numbers of ``take``'s type handed out by this service to other calls."""

@@ -70,6 +70,17 @@ DEFAULT_MAX_COUNT = 100
 _UNKNOWN_PARENT = "\x00unknown"
 
 
+def _log_read_back(operation: str, request_id: str, finding: str) -> None:
+    logger.info(
+        "%s: an attempt's outcome was unknown and the call failed; read-back: %s, so it "
+        "succeeded (request %s)",
+        operation,
+        finding,
+        request_id,
+        extra={"wats_operation": operation, "wats_request_id": request_id, "wats_read_back": True},
+    )
+
+
 def _unknown_reason(unknown: UnknownOutcome) -> str:
     if unknown.status is not None:
         return f"server error {unknown.status}"
@@ -522,6 +533,7 @@ class ProductionService:
             parent = self._parent_of(child_serial_number, child_part_number, retry)
             if parent != parent_serial_number:
                 raise
+            _log_read_back("addChildUnit", state.request_id, "the link is made")
 
     def remove_child_unit(
         self,
@@ -567,6 +579,7 @@ class ProductionService:
             parent = self._parent_of(child_serial_number, child_part_number, retry)
             if parent in (parent_serial_number, _UNKNOWN_PARENT):
                 raise
+            _log_read_back("removeChildUnit", state.request_id, "the link is gone")
 
     def _parent_of(
         self, child_serial_number: str, child_part_number: str, retry: RetryPolicy | None
@@ -776,7 +789,9 @@ class ProductionService:
         except WatsError as exc:
             lost = Attribution((), False, f"the recovery lookup failed: {exc}")
             raise self._ambiguous(take, unknown, reason, lost, retry) from unknown.cause
-        found = attribute(take, records, self._takes.excluded(take))
+        found = attribute(
+            take, records, self._takes.excluded(take), shared=self._takes.shared(take)
+        )
         if found.certain and found.numbers:
             self._takes.delivered(take, found.numbers)
             logger.warning(
@@ -849,7 +864,12 @@ class ProductionService:
     def _settle_take(self, take: PendingTake, retry: RetryPolicy | None) -> Attribution:
         with self._takes.hold(take):
             records = self._lookup_take(take, retry)
-            found = attribute(take, records, self._takes.excluded(take))
+            shared = self._takes.shared(take)
+            found = attribute(take, records, self._takes.excluded(take), shared=shared)
+            if shared:
+                # Other pending takes with this key may own some of these: hand this
+                # one at most what it asked for, leave the rest to their reconciliation.
+                found = attrs.evolve(found, numbers=found.numbers[: take.quantity])
             self._takes.delivered(take, found.numbers)
             return found
 
