@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -28,6 +29,23 @@ async def cancel_after(coro: object, seconds: float) -> None:
         await task
 
 
+def seen(app: MockApp, operation: str) -> None:
+    """Wait (at most 5 s) until the mock has received a request of ``operation``."""
+    deadline = time.monotonic() + 5
+    while not any(e.operation == operation for e in app.faults.log):
+        assert time.monotonic() < deadline, f"the mock never saw {operation}"
+        time.sleep(0.005)
+
+
+async def cancel_when_seen(coro: object, app: MockApp, operation: str) -> None:
+    """Cancel ``coro`` once its request of ``operation`` is in the mock's hands."""
+    task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    await asyncio.to_thread(seen, app, operation)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
 @pytest.fixture
 def served(app: MockApp) -> Iterator[str]:
     with run_in_thread(app) as url:
@@ -35,7 +53,7 @@ def served(app: MockApp) -> Iterator[str]:
 
 
 def test_cancelled_in_flight_over_a_socket_is_pending_then_reconciled(
-    served: str, admin: MockAdmin
+    served: str, app: MockApp, admin: MockAdmin
 ) -> None:
     # Over a real socket the server keeps working after the client went away: the take
     # happens 300 ms later, and the pending record is how the numbers are found again.
@@ -43,7 +61,9 @@ def test_cancelled_in_flight_over_a_socket_is_pending_then_reconciled(
 
     async def scenario() -> list[wp.PendingTake]:
         async with wp.AsyncProductionService(served, TOKEN, retry=FAST) as wats:
-            await cancel_after(wats.take_serial_numbers(SN, 3, station_name="ST-1"), 0.05)
+            await cancel_when_seen(
+                wats.take_serial_numbers(SN, 3, station_name="ST-1"), app, "takeSerialNumbers"
+            )
             (pending,) = wats.pending_takes
             assert pending.reason == "cancelled"
             assert pending.station_name == "ST-1"
@@ -60,14 +80,14 @@ def test_cancelled_in_flight_over_a_socket_is_pending_then_reconciled(
 
 
 def test_cancelled_in_process_is_pending_and_reconciles_to_what_happened(
-    aservice: wp.AsyncProductionService, admin: MockAdmin
+    aservice: wp.AsyncProductionService, app: MockApp, admin: MockAdmin
 ) -> None:
     # In-process the cancellation also stops the mock: nothing is taken, and the
     # reconciliation says so.
     admin.set_faults([latency("takeSerialNumbers", 200)])
 
     async def scenario() -> list[wp.PendingTake]:
-        await cancel_after(aservice.take_serial_numbers(SN, 2), 0.05)
+        await cancel_when_seen(aservice.take_serial_numbers(SN, 2), app, "takeSerialNumbers")
         assert len(aservice.pending_takes) == 1
         return await aservice.reconcile_takes()
 
@@ -77,7 +97,7 @@ def test_cancelled_in_process_is_pending_and_reconciles_to_what_happened(
 
 
 def test_cancelled_during_the_recovery_lookup_stays_pending(
-    aservice: wp.AsyncProductionService, admin: MockAdmin
+    aservice: wp.AsyncProductionService, app: MockApp, admin: MockAdmin
 ) -> None:
     admin.set_faults(
         [
@@ -87,7 +107,9 @@ def test_cancelled_during_the_recovery_lookup_stays_pending(
     )
 
     async def scenario() -> list[wp.PendingTake]:
-        await cancel_after(aservice.take_serial_numbers(SN, 4), 0.1)
+        await cancel_when_seen(
+            aservice.take_serial_numbers(SN, 4), app, "getSerialNumbersByReference"
+        )
         assert [p.reason for p in aservice.pending_takes] == ["cancelled"]
         return await aservice.reconcile_takes()
 
@@ -113,7 +135,7 @@ def test_cancelled_before_sending_leaves_nothing_pending(app: MockApp, admin: Mo
 
 
 def test_wait_for_timeout_around_take_is_accounted_for(
-    aservice: wp.AsyncProductionService, admin: MockAdmin
+    aservice: wp.AsyncProductionService, app: MockApp, admin: MockAdmin
 ) -> None:
     admin.set_faults([latency("takeSerialNumbers", 500)])
 
@@ -126,7 +148,7 @@ def test_wait_for_timeout_around_take_is_accounted_for(
 
 
 def test_cancelling_other_calls_ends_them_cleanly(
-    aservice: wp.AsyncProductionService, admin: MockAdmin
+    aservice: wp.AsyncProductionService, app: MockApp, admin: MockAdmin
 ) -> None:
     from pywats_production.observability import capture_calls
 
@@ -134,7 +156,7 @@ def test_cancelling_other_calls_ends_them_cleanly(
 
     async def scenario() -> list[object]:
         with capture_calls() as calls:
-            await cancel_after(aservice.get_unit_changes(5), 0.05)
+            await cancel_when_seen(aservice.get_unit_changes(5), app, "getUnitChanges")
         return list(calls)
 
     (call,) = asyncio.run(scenario())
