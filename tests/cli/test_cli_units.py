@@ -215,3 +215,21 @@ def test_verbose_logs_requests_without_the_token(cli: Cli, admin: MockAdmin) -> 
     assert "wats-production: DEBUG" in result.err
     assert "GET /api/Production/Unit/{serialNumber}/{partNumber} -> 200" in result.err
     assert TOKEN not in result.output
+
+
+def test_tls_options(cli: Cli, admin: MockAdmin) -> None:
+    seed_units(admin, [BOARD])
+
+    missing_ca = cli("unit", "get", "PCB-1", "PCBA-100", "--ca-bundle", "/nonexistent/ca.pem")
+    insecure = cli("unit", "get", "PCB-1", "PCBA-100", "--insecure", "--json")
+
+    assert missing_ca.code == ExitCode.USAGE
+    assert (
+        missing_ca.err == "wats-production: usage: --ca-bundle: no such file: /nonexistent/ca.pem\n"
+    )
+    assert insecure.code == 0
+    assert json.loads(insecure.out)["serial_number"] == "PCB-1"
+    assert (
+        insecure.err
+        == "wats-production: warning: TLS certificate verification is off (--insecure)\n"
+    )
