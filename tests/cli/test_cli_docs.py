@@ -173,3 +173,61 @@ def test_migration_guide_maps_every_pywats_method() -> None:
     builtins = {"list", "int", "len", "sum"}
     assert named - builtins <= {m for m in dir(ProductionService) if not m.startswith("_")}
     assert {"get_unit", "save_units", "take_serial_numbers", "check_child_units"} <= named
+
+
+def _hooks() -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "_mkdocs_hooks", REPO / "scripts" / "mkdocs_hooks.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docs_hook_lists_pages_missing_from_nav(tmp_path: Path) -> None:
+    hooks = _hooks()
+    for name, text in {
+        "index.md": "# Home",
+        "reliability.md": "# Reliability",
+        "extra-page.md": "# An extra page",
+    }.items():
+        (tmp_path / name).write_text(text)
+    config = {
+        "docs_dir": str(tmp_path),
+        "nav": [{"Home": "index.md"}, {"Guides": [{"Box": "index.md"}]}],
+    }
+
+    hooks.on_config(config)  # type: ignore[attr-defined]
+
+    assert config["nav"] == [
+        {"Home": "index.md"},
+        {"Guides": [{"Box": "index.md"}, {"Reliability": "reliability.md"}]},
+        {"More": [{"An extra page": "extra-page.md"}]},
+    ]
+
+
+def test_docs_hook_rewrites_links_outside_docs() -> None:
+    hooks = _hooks()
+
+    class Page:
+        class file:  # mimics mkdocs' page.file
+            src_uri = "mock.md"
+
+    markdown = (
+        "see [`pywats_production/mock/seeds/example.yaml`](../pywats_production/mock/seeds/example.yaml)\n"
+        "and [the test](../tests/cli/test_cli_docs.py#L1), [wire](wire-formats.md)\n"
+        "```\n[kept](../in/code.md)\n```\n"
+    )
+
+    out = hooks.on_page_markdown(markdown, Page)  # type: ignore[attr-defined]
+
+    assert out.splitlines() == [
+        "see `pywats_production/mock/seeds/example.yaml`",
+        "and the test (`tests/cli/test_cli_docs.py`), [wire](wire-formats.md)",
+        "```",
+        "[kept](../in/code.md)",
+        "```",
+    ]
