@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import griffe
+try:
+    import griffe
+except ImportError:  # pragma: no cover - the text rewrite is usable (and tested) without it
+    griffe = None
 
 _EXAMPLE = re.compile(r"^(\s*)Example:\s*$", re.MULTILINE)
 _SECTION = re.compile(r"^(\s*)([A-Z][A-Za-z ]*):\s*$")
@@ -56,21 +59,34 @@ def _split_raises(text: str) -> str:
     return "\n".join(out)
 
 
-class SdkDocstrings(griffe.Extension):
-    """Rewrite ``Example:`` headings and multi-exception ``Raises:`` lines."""
+def rewrite(text: str) -> str:
+    """Return a docstring with ``Example:`` as ``Examples:`` and one exception per line.
 
-    def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
-        """Adjust the docstring of every loaded object.
+    Args:
+        text: the docstring.
 
-        Args:
-            obj: the object Griffe just loaded.
-            **kwargs: other arguments of the event.
+    Returns:
+        The rewritten docstring (unchanged when there is nothing to rewrite).
 
-        """
-        docstring = obj.docstring
-        if docstring is None:
-            return
-        value = _EXAMPLE.sub(r"\1Examples:", docstring.value)
-        if "Raises:" in value:
-            value = _split_raises(value)
-        docstring.value = value
+    """
+    value = _EXAMPLE.sub(r"\1Examples:", text)
+    if "Raises:" in value:
+        value = _split_raises(value)
+    return value
+
+
+if griffe is not None:
+
+    class SdkDocstrings(griffe.Extension):
+        """Rewrite ``Example:`` headings and multi-exception ``Raises:`` lines."""
+
+        def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
+            """Adjust the docstring of every loaded object.
+
+            Args:
+                obj: the object Griffe just loaded.
+                **kwargs: other arguments of the event.
+
+            """
+            if obj.docstring is not None:
+                obj.docstring.value = rewrite(obj.docstring.value)

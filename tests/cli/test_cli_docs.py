@@ -231,3 +231,41 @@ def test_docs_hook_rewrites_links_outside_docs() -> None:
         "[kept](../in/code.md)",
         "```",
     ]
+
+
+def test_docstring_rewrite_for_the_api_reference() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "_griffe_docstrings", REPO / "scripts" / "griffe_docstrings.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (
+        "Link a child.\n\n"
+        "    Raises:\n"
+        "        ChildAlreadyHasParentError, ChildNotFinalizedError,\n"
+        "        NotInBoxBuildError: the server's rules refused the link.\n"
+        "        NotFoundError: a unit does not exist.\n\n"
+        "    Example:\n"
+        "        >>> [1]\n"
+        "        [1]\n"
+    )
+
+    out = module.rewrite(text)
+
+    assert out.splitlines() == [
+        "Link a child.",
+        "",
+        "    Raises:",
+        "        ChildAlreadyHasParentError: the server's rules refused the link.",
+        "        ChildNotFinalizedError: the server's rules refused the link.",
+        "        NotInBoxBuildError: the server's rules refused the link.",
+        "        NotFoundError: a unit does not exist.",
+        "",
+        "    Examples:",
+        "        >>> [1]",
+        "        [1]",
+    ]
+    assert module.rewrite("Plain.\n") == "Plain.\n"
