@@ -23,6 +23,7 @@ BOX_BUILDS: dict[str, dict[str, list[Line]]] = {
 }
 PHASES = [FINALIZED, FINALIZED, FINALIZED, 2, 4098, FINALIZED | 8192, 32]
 NO_CHECK = (None, None)
+FITTING = {"BOX": "A", "CTRL": "A", "PSU": "B1", "LEAF": "1"}
 
 Rule = type[WatsError] | None
 
@@ -181,19 +182,21 @@ class AssemblyMachine(UnitsMachine):
 
     @rule(
         unit=st.sampled_from(KEYS),
-        revision=st.sampled_from(REVISIONS),
+        revision=st.sampled_from(["fitting", "fitting", *REVISIONS]),
         phase=st.sampled_from(PHASES),
     )
     @step
     def save_unit(self, unit: Key, revision: str | None, phase: int) -> None:
+        """Save a unit; "fitting" is the revision its box-build line asks for."""
+        if revision == "fitting":
+            revision = FITTING[unit[1]]
         self.save([UnitFields(*unit, revision=revision, phase=phase)])
 
     @rule(units=st.lists(st.sampled_from(KEYS), min_size=2, max_size=6, unique=True))
     @step
     def save_finalized(self, units: list[Key]) -> None:
         """Several units at once, Finalized, with the revision their box-build line wants."""
-        revision = {"BOX": "A", "CTRL": "A", "PSU": "B1", "LEAF": "1"}
-        self.save([UnitFields(*k, revision=revision[k[1]], phase=FINALIZED) for k in units])
+        self.save([UnitFields(*k, revision=FITTING[k[1]], phase=FINALIZED) for k in units])
 
     @rule(unit=st.sampled_from(KEYS), phase=st.sampled_from(PHASES))
     @step
@@ -251,6 +254,26 @@ class AssemblyMachine(UnitsMachine):
             self.add_child_unit.__wrapped__(  # type: ignore[attr-defined]
                 self, saved[parent % len(saved)], saved[child % len(saved)], check
             )
+
+    @rule(
+        index=st.integers(0, 100), check=st.sampled_from([NO_CHECK, ("BOX", None), ("CTRL", "*")])
+    )
+    @step
+    def add_an_ancestor(self, index: int, check: tuple[str | None, str | None]) -> None:
+        """AddChildUnit of a unit's parent or grandparent under that unit (a loop)."""
+        pairs = sorted(
+            (ancestor, key) for key, unit in self.units.items() for ancestor in self.ancestors(key)
+        )
+        if pairs:
+            ancestor, key = pairs[index % len(pairs)]
+            self.add_child_unit.__wrapped__(self, key, ancestor, check)  # type: ignore[attr-defined]
+
+    def ancestors(self, key: Key) -> list[Key]:
+        out = []
+        while (parent := self.units[key].parent) is not None:
+            out.append(parent)
+            key = parent
+        return out
 
     @rule(parent=st.sampled_from(KEYS), child=st.sampled_from(KEYS))
     @step

@@ -101,6 +101,8 @@ def round_trip_property(
         target = factory()
         try:
             _round_trip(target, serials, part)
+        except wp.WatsError as exc:
+            raise AssertionError(f"[encoding.round-trip] {serials!r} / {part!r}: {exc!r}") from exc
         finally:
             if tally is not None:
                 tally.examples += 1

@@ -184,6 +184,10 @@ class Boom(Exception):
     """A handler's failure, planted by the consume rule."""
 
 
+class Runaway(Exception):
+    """Raised by the consume rule's handler to stop a consume that would never end."""
+
+
 class LifecycleMachine(UnitsMachine):
     """Unit lifecycle: save, read, set phase, and the changes feed.
 
@@ -297,7 +301,13 @@ class LifecycleMachine(UnitsMachine):
         calls: list[list[wp.UnitChange]] = []
         done: list[int] = []
 
+        # Each change comes at most once per call, and a call follows each failure: more
+        # is a consume that never ends (deletes that do not delete, say).
+        bound = (len(before) + 1) * (len(failures) + 1)
+
         def handler(change: wp.UnitChange) -> None:
+            if sum(map(len, calls)) >= bound:
+                raise Runaway(change.id)
             calls[-1].append(change)
             if next(plan, False):
                 raise Boom(change.id)
@@ -310,6 +320,11 @@ class LifecycleMachine(UnitsMachine):
                 self.sdk.consume_unit_changes(handler, max_count=max_count, limit=limit)
             except Boom:
                 continue
+            except Runaway:
+                self.check(
+                    "feed.consume", False, f"consume never ends: {bound} changes handed over"
+                )
+                return
             break
         seen = [change for call in calls for change in call]
         invented = [c for c in seen if before.get(c.id) != Change.of(c)]
