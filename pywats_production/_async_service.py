@@ -99,6 +99,19 @@ def _pending_reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def _chunks_disjoint(calls: Sequence[Call[SaveUnitsResult]]) -> bool:
+    # A unit in two chunks in flight at once could be written in either order; when one
+    # repeats across chunks they go one at a time, so its last occurrence wins, as it
+    # would within one request.
+    seen: set[tuple[object, object]] = set()
+    for call in calls:
+        keys = {(u.get("serialNumber"), u.get("partNumber")) for u in call.request["json"]}
+        if not seen.isdisjoint(keys):
+            return False
+        seen |= keys
+    return True
+
+
 async def _read_capped(response: httpx.Response, limit: int) -> bytes:
     declared = response.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -339,7 +352,9 @@ class AsyncProductionService:
         raises before anything is written. Chunks are upserts, so a retried chunk does
         not write twice. Read-only fields (phase name, tags, product, revision object,
         sub-units) and the parent (see :meth:`add_child_unit`) are not sent; a field
-        that is None is left unchanged on the server.
+        that is None is left unchanged on the server. A unit given more than once is
+        written in list order, so its last occurrence wins (its chunks are then sent one
+        at a time).
 
         Args:
             units: the units to save.
@@ -362,7 +377,8 @@ class AsyncProductionService:
 
         """
         calls = _calls.save_units_chunks(units, chunk_size)
-        results = await self._run_all(calls, retry, self._config.save_concurrency)
+        concurrency = self._config.save_concurrency if _chunks_disjoint(calls) else 1
+        results = await self._run_all(calls, retry, concurrency)
         return SaveUnitsResult.merge(results)
 
     async def set_unit_phase(
