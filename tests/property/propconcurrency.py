@@ -44,7 +44,15 @@ from dataclasses import dataclass, field
 
 from hypothesis import event, given
 from hypothesis import strategies as st
-from propmodels import FINALIZED, Change
+from propmodels import (
+    FINALIZED,
+    Change,
+    FeedModel,
+    UnitFields,
+    UnitModel,
+    apply_save,
+    unit_mismatches,
+)
 from proptarget import Tally, Target
 from propunits import BIG
 
@@ -513,3 +521,83 @@ def _check(
         by_unit == expected_by_unit,
         f"feed per unit {by_unit}, the stations made {expected_by_unit}",
     )
+
+
+# ------------------------------------------------------------- save order of chunks
+
+SAVE_KEYS = [("A1", "P"), ("A2", "P")]
+
+
+def save_order_property(
+    factory: Callable[[], Target], tally: Tally | None = None
+) -> Callable[[], None]:
+    """``conc.save-order``: the async ``save_units`` writes a list in order, whatever
+    order its concurrent chunks are answered in (each chunk's answer is delayed 0 to 3
+    ms by the mock's fault plan): every unit ends as the list's last occurrence leaves
+    it, and the feed holds its changes in list order (own feed only)."""
+
+    @given(
+        units=st.lists(
+            st.builds(
+                UnitFields,
+                serial=st.sampled_from([k[0] for k in SAVE_KEYS]),
+                part=st.just("P"),
+                revision=st.none() | st.sampled_from(["A", "B"]),
+                current_location=st.none() | st.sampled_from(["L1", "L2", "L3"]),
+                phase=st.none() | st.sampled_from([2, 16]),
+            ),
+            min_size=2,
+            max_size=8,
+        ),
+        chunk_size=st.integers(1, 3),
+        delays=st.lists(st.integers(0, 3), max_size=8),
+    )
+    def saved_in_order(units: list[UnitFields], chunk_size: int, delays: list[int]) -> None:
+        target = factory()
+        try:
+            _save_order(target, units, chunk_size, delays)
+        finally:
+            if tally is not None:
+                tally.examples += 1
+                tally.steps += target.requests()
+            target.close()
+
+    return saved_in_order
+
+
+def _save_order(
+    target: Target, units: list[UnitFields], chunk_size: int, delays: list[int]
+) -> None:
+    if target.admin is not None:
+        target.admin.set_faults(
+            [
+                {"kind": "latency", "ms": ms, "operation": "putUnits", "on_calls": [i + 1]}
+                for i, ms in enumerate(delays)
+                if ms
+            ]
+        )
+    model: dict[tuple[str, str], UnitModel] = {}
+    feed = FeedModel()
+    for fields in units:
+        apply_save(model, feed, fields)
+
+    async def save() -> None:
+        assert target.make_async is not None
+        service, client = target.make_async(0)
+        try:
+            await service.save_units(
+                [u.to_unit(target.name(u.serial), target.name(u.part)) for u in units],
+                chunk_size=chunk_size,
+            )
+        finally:
+            await client.aclose()
+
+    asyncio.run(save())
+    for key, unit in sorted(model.items()):
+        serial, part = target.name(key[0]), target.name(key[1])
+        got = target.service.get_unit(serial, part)
+        wrong = unit_mismatches(got, unit, serial, part)
+        assert not wrong, f"[conc.save-order] {key} ends with {wrong} after saving {units}"
+    if target.caps.own_feed:
+        problem = feed.observe(target.service.get_unit_changes(BIG), whole=True)
+        assert problem is None, f"[conc.save-order] feed: {problem} after saving {units}"

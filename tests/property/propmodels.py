@@ -209,7 +209,7 @@ class UnitFields:
     xml_data: str | None = None
     serial_date: dt.datetime | None = None
     phase: int | None = None
-    process_code: str | None = None
+    process_code: str | int | None = None
 
     def __repr__(self) -> str:
         shown = [f"{self.serial!r}", f"{self.part!r}"]
@@ -239,6 +239,40 @@ class UnitFields:
             phase=None if self.phase is None else wp.UnitPhase(self.phase),
             process_code=self.process_code,
         )
+
+
+def apply_save(units: dict[Key, UnitModel], feed: FeedModel, fields: UnitFields) -> Key:
+    """Apply one unit of a PUT Units to the model: the mock's upsert semantics (absent
+    fields keep their value, a new unit is phase 1) and the feed rule of wire-formats.md
+    (creating counts as a change of part number, revision and phase when given; an
+    update appends a record only for a revision or phase that really changes)."""
+    key = (fields.serial, fields.part)
+    unit = units.get(key)
+    created = unit is None
+    if unit is None:
+        unit = units[key] = UnitModel(fields.serial, fields.part)
+    old_revision, old_phase = unit.revision, unit.phase
+    for name in ("revision", "batch_number", "current_location", "xml_data", "serial_date"):
+        value = getattr(fields, name)
+        if value is not None:
+            setattr(unit, name, value)
+    if fields.phase is not None:
+        unit.phase = fields.phase
+    if fields.process_code is not None:
+        unit.process_code = str(fields.process_code)  # the mock keeps it as text
+    if created:
+        feed.append(
+            Change(unit.serial, part_number=unit.part, revision=unit.revision, phase=fields.phase)
+        )
+    elif unit.revision != old_revision or unit.phase != old_phase:
+        feed.append(
+            Change(
+                unit.serial,
+                revision=unit.revision if unit.revision != old_revision else None,
+                phase=unit.phase if unit.phase != old_phase else None,
+            )
+        )
+    return key
 
 
 @dataclass

@@ -28,7 +28,7 @@ _COMMON = {
 PROFILES: dict[str, dict[str, object]] = {
     # The default `pytest` / `nox -s tests` run: the whole property suite stays within
     # about 90 s on 2 cores (figures in docs/property-tests.md).
-    "ci": {**_COMMON, "max_examples": 30, "stateful_step_count": 25},
+    "ci": {**_COMMON, "max_examples": 75, "stateful_step_count": 30},
     # Quick local iteration.
     "dev": {**_COMMON, "max_examples": 10, "stateful_step_count": 15},
     # The long form: `nox -s tests -- --hypothesis-profile=nightly`.

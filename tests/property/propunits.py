@@ -8,7 +8,15 @@ from typing import ClassVar
 from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
-from propmodels import Change, FeedModel, Key, UnitFields, UnitModel, unit_mismatches
+from propmodels import (
+    Change,
+    FeedModel,
+    Key,
+    UnitFields,
+    UnitModel,
+    apply_save,
+    unit_mismatches,
+)
 from proptarget import TargetMachine, step
 
 import pywats_production as wp
@@ -42,11 +50,11 @@ def unit_fields(serials: list[str], parts: list[str]) -> st.SearchStrategy[UnitF
         part=st.sampled_from(parts),
         revision=_maybe(["A", "B", "C"]),
         batch_number=_maybe(["B1", "B2"]),
-        current_location=_maybe(["Line 1", "Stock", "Rework"]),
+        current_location=_maybe(["Line 1", "Stock", 'Bay "7" \\ ü ✓']),
         xml_data=_maybe(['<d v="1"/>', '<d v="2"/>']),
         serial_date=st.none() | DATES,
         phase=st.none() | PHASES,
-        process_code=_maybe(["10", "20"]),
+        process_code=st.none() | st.sampled_from(["10", "20", 30]),
     )
 
 
@@ -91,35 +99,7 @@ class UnitsMachine(TargetMachine):
 
     def apply_save(self, fields: UnitFields) -> None:
         """The mock's PUT semantics (docs/mock.md) and the feed rule (wire-formats.md)."""
-        key = (fields.serial, fields.part)
-        unit = self.units.get(key)
-        created = unit is None
-        if unit is None:
-            unit = self.units[key] = UnitModel(fields.serial, fields.part)
-        old_revision, old_phase = unit.revision, unit.phase
-        for name in ("revision", "batch_number", "current_location", "xml_data", "serial_date"):
-            value = getattr(fields, name)
-            if value is not None:
-                setattr(unit, name, value)
-        if fields.phase is not None:
-            unit.phase = fields.phase
-        if fields.process_code is not None:
-            unit.process_code = fields.process_code
-        if created:
-            self.feed.append(
-                Change(
-                    unit.serial, part_number=unit.part, revision=unit.revision, phase=fields.phase
-                )
-            )
-        elif unit.revision != old_revision or unit.phase != old_phase:
-            self.feed.append(
-                Change(
-                    unit.serial,
-                    revision=unit.revision if unit.revision != old_revision else None,
-                    phase=unit.phase if unit.phase != old_phase else None,
-                )
-            )
-        self.dirty.add(key)
+        self.dirty.add(apply_save(self.units, self.feed, fields))
 
     def apply_phase(self, key: Key, phase: int) -> None:
         unit = self.units[key]

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from hypothesis import settings as Settings
-from propconcurrency import concurrency_property
+from propconcurrency import concurrency_property, save_order_property
 from proptarget import mock_target, timed
 
 
 def test_stations_interleave_on_the_mock(profile: Settings) -> None:
     with timed("Concurrency[mock]") as tally:
         Settings(profile)(concurrency_property(mock_target, tally))()
+
+
+def test_async_save_keeps_list_order_on_the_mock(profile: Settings) -> None:
+    with timed("SaveOrder[mock]") as tally:
+        Settings(profile)(save_order_property(mock_target, tally))()

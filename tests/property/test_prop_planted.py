@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import settings as Settings
 from hypothesis.reporting import with_reporter
 from propassembly import AssemblyMachine
-from propconcurrency import concurrency_property
+from propconcurrency import concurrency_property, save_order_property
 from propencoding import refusal_property, round_trip_property
 from propserial import SerialMachine
 from proptarget import ASGIApp, TargetMachine, mock_target, run_machine
@@ -389,3 +389,10 @@ def test_a_failure_prints_the_shrunk_program(monkeypatch: pytest.MonkeyPatch) ->
     steps = re.findall(r"^\s*state\.(\w+)\(", report, flags=re.MULTILINE)
     invariants = {"feed_matches_the_model", "written_units_read_back", "teardown"}
     assert [s for s in steps if s not in invariants] == ["save_units", "delete_change"], report
+
+
+def test_async_save_that_sends_repeated_units_concurrently(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bug the save-order property found in the SDK, planted back."""
+    monkeypatch.setattr("pywats_production._async_service._chunks_disjoint", lambda calls: True)
+    with pytest.raises(AssertionError, match=re.escape("[conc.save-order]")):
+        Settings(PLANTED)(save_order_property(mock_target))()
