@@ -8,7 +8,7 @@ invariants are checked once all are done. In-process the schedule is determinist
 a given program, so a failure shrinks and replays.
 
 Set-up: a pool ``Shared`` of 4 to 16 numbers (C001 ...); a shared box ``BOX-1`` (part
-BOX rev A, whose box build takes 3 PART rev A); one box per station ``S<n>-BOX``; two
+BOX rev A, whose box build takes 2 PART rev A); one box per station ``S<n>-BOX``; two
 shared Finalized PART units ``SH-0`` and ``SH-1``. Station n owns the units
 ``S<n>-U0..2``. Operations: Take(q, in sequence or not), Save(unit, phase),
 Phase(unit, phase), Attach(unit) to BOX-1 and Detach, Grab(SH-j) into the own box and
@@ -27,7 +27,7 @@ Release. Checks (tags):
   given that history (an Attach may be refused NotInBoxBuildError when others filled
   BOX-1).
 - ``conc.assembly``: BOX-1 holds exactly the units whose Attach succeeded and was not
-  undone, at most 3; each shared unit is held by at most one station, the one whose
+  undone, at most 2; each shared unit is held by at most one station, the one whose
   grabs outnumber its releases; CheckChildUnits counts what BOX-1 holds.
 - ``conc.feed``: the feed holds, per unit, exactly that unit's changes in the order its
   station made them (shared units: box, "", box, ... one per successful grab and
@@ -63,7 +63,7 @@ POOL = "Shared"
 REGEX = r"^C\d{3}$"
 BOX = "BOX-1"
 PART = "PART"
-CAPACITY = 3
+CAPACITY = 2
 SHARED = ("SH-0", "SH-1")
 PHASES = [FINALIZED, FINALIZED, 2, 4098]
 

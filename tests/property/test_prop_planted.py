@@ -109,9 +109,7 @@ def test_take_answer_not_in_pool_order(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_take_answer_that_breaks_the_format(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "pywats_production.mock._app.take_xml", lambda numbers: take_xml(n.lower() for n in numbers)
-    )
+    _take_breaks_format(monkeypatch)
     caught(SerialMachine, "serial.format")
 
 
@@ -222,15 +220,7 @@ def test_phase_that_creates_missing_units(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_changes_feed_that_drops_an_entry(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = Store._append_change
-
-    def forgetful(self: Store, serial_number: str, **fields: Any) -> None:
-        if self._next_change % 3 == 0:
-            self._next_change += 1  # every third change is lost
-            return
-        real(self, serial_number, **fields)
-
-    monkeypatch.setattr(Store, "_append_change", forgetful)
+    _feed_drops_entries(monkeypatch)  # every third change is lost
     caught(LifecycleMachine, "feed.exact")
 
 
@@ -362,11 +352,89 @@ def _racy_take(app: ASGIApp) -> ASGIApp:
     return wrapped  # type: ignore[return-value]
 
 
-def test_take_that_is_not_atomic() -> None:
+@pytest.mark.parametrize("tag", ["conc.unique", "conc.counts", "conc.by-reference"])
+def test_take_that_is_not_atomic(tag: str) -> None:
     factory: Callable[[], Any] = functools.partial(mock_target, wrap=_racy_take)
-    prop = concurrency_property(factory, only=frozenset({"conc.unique"}))
-    with pytest.raises(AssertionError, match=re.escape("[conc.unique]")):
+    prop = concurrency_property(factory, only=frozenset({tag}))
+    with pytest.raises(AssertionError, match=re.escape(f"[{tag}]")):
         Settings(PLANTED)(prop)()
+
+
+def _child_parent_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Store.add_child
+
+    def grabby(
+        self: Store,
+        parent_sn: str,
+        parent_pn: str | None,
+        child_sn: str,
+        child_pn: str | None,
+        *rest: Any,
+    ) -> None:
+        child = self.find_unit(child_sn, child_pn)
+        child.parent = None  # a child already in a box is linked again, to a second parent
+        real(self, parent_sn, parent_pn, child_sn, child_pn, *rest)
+
+    monkeypatch.setattr(Store, "add_child", grabby)
+
+
+def _phase_kept_on_update(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Store.put_units
+
+    def stubborn(self: Store, items: Any) -> Any:
+        kept = [
+            {k: v for k, v in i.items() if k != "unitPhaseId"}
+            if (i.get("serialNumber"), i.get("partNumber")) in self.units
+            else i
+            for i in items
+        ]
+        return real(self, kept)
+
+    monkeypatch.setattr(Store, "put_units", stubborn)
+
+
+def _feed_drops_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Store._append_change
+
+    def forgetful(self: Store, serial_number: str, **fields: Any) -> None:
+        if self._next_change % 3 == 0:
+            self._next_change += 1
+            return
+        real(self, serial_number, **fields)
+
+    monkeypatch.setattr(Store, "_append_change", forgetful)
+
+
+def _take_breaks_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        "pywats_production.mock._app.take_xml", lambda numbers: take_xml(n.lower() for n in numbers)
+    )
+
+
+CONCURRENCY_BUGS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
+    "conc.assembly": _child_parent_not_checked,
+    "conc.units": _phase_kept_on_update,
+    "conc.feed": _feed_drops_entries,
+    "conc.take": _take_breaks_format,
+}
+
+
+@pytest.mark.parametrize("tag", sorted(CONCURRENCY_BUGS))
+def test_concurrency_invariants_catch_their_bug(tag: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    CONCURRENCY_BUGS[tag](monkeypatch)
+    prop = concurrency_property(mock_target, only=frozenset({tag}))
+    with pytest.raises(AssertionError, match=re.escape(f"[{tag}]")):
+        Settings(PLANTED)(prop)()
+
+
+def test_off_contract_answer_of_the_mock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Strict mode turns an off-contract answer into a 500 and records it: the machines
+    fail on any recorded violation at teardown."""
+    real = Store._unit_json
+    monkeypatch.setattr(
+        Store, "_unit_json", lambda self, unit: {**real(self, unit), "unitPhaseId": "16"}
+    )
+    caught(LifecycleMachine, "mock.contract")
 
 
 # ------------------------------------------------------------------ the failure report
