@@ -12,7 +12,7 @@ import attrs
 import httpx
 
 from ._core import Hook, Instrumentation
-from .errors import WatsInputError
+from .errors import WatsInputError, register_secret
 from .retry import RetryPolicy
 
 __all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "Secret", "ServiceConfig"]
@@ -156,6 +156,8 @@ def make_config(
         )
     if isinstance(token, str):
         token = Secret(token.strip()) if token.strip() else None
+    if token is not None:
+        register_secret(token.reveal())
     if timeout is None:
         http_timeout = DEFAULT_TIMEOUT
     elif isinstance(timeout, httpx.Timeout):

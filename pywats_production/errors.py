@@ -34,10 +34,13 @@ query values, and ``Basic``/``Bearer`` tokens echoed in a server message are mas
 
 from __future__ import annotations
 
+import base64
+import binascii
 import http
 import json
 import pickle
 import re
+import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import ClassVar, Final
 from urllib.parse import urlsplit, urlunsplit
@@ -68,6 +71,7 @@ __all__ = [
     "WatsResponseError",
     "WatsTimeoutError",
     "error_from_response",
+    "register_secret",
     "sanitize_url",
 ]
 
@@ -103,13 +107,52 @@ def _one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     return text
 
 
+# Exact secrets the services were given (a token, its decoded ``user:password``, the
+# password), masked wherever a server might echo them without a "Basic" in front.
+_KNOWN_SECRETS: list[str] = []
+_SECRETS_LOCK = threading.Lock()
+_MIN_SECRET_CHARS: Final = 6
+
+
+def register_secret(token: str) -> None:
+    """Mask ``token`` in every error text from now on (the services call this).
+
+    A Basic token is also decoded: its ``user:password`` and its password are masked too
+    (when at least 6 characters long, so that short values do not blank out plain words).
+
+    Args:
+        token: The token as given to a service.
+
+    """
+    values = [token]
+    try:
+        decoded = base64.b64decode(token, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        decoded = ""
+    if ":" in decoded:
+        values += [decoded, decoded.partition(":")[2]]
+    with _SECRETS_LOCK:
+        for value in values:
+            if len(value) >= _MIN_SECRET_CHARS and value not in _KNOWN_SECRETS:
+                _KNOWN_SECRETS.append(value)
+                # Longest first: a password inside "user:password" must not split it.
+                _KNOWN_SECRETS.sort(key=len, reverse=True)
+
+
 def _redact_text(text: str) -> str:
     text = _USERINFO_TEXT.sub(r"\1", text)
+    for secret in _KNOWN_SECRETS:
+        if secret in text:
+            text = text.replace(secret, "[redacted]")
     return _TOKEN_TEXT.sub(r"\1\2[redacted]", text)
 
 
 def _redact_bytes(data: bytes) -> bytes:
     data = _USERINFO_BYTES.sub(rb"\1", data)
+    for secret in _KNOWN_SECRETS:
+        encoded = secret.encode("utf-8")
+        if encoded in data:
+            data = data.replace(encoded, b"[redacted]")
     return _TOKEN_BYTES.sub(rb"\1\2[redacted]", data)
 
 
