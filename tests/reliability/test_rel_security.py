@@ -110,7 +110,7 @@ def test_no_secret_in_any_log_record_of_a_failing_run(tmp_path: Path) -> None:
     """Capture every record of every logger at DEBUG while things go wrong, then search."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s %(__dict__)s"))
+    handler.setFormatter(_EverythingFormatter("%(name)s %(levelname)s %(message)s"))
     root = logging.getLogger()
     saved = (root.level, [(name, logging.getLogger(name).level) for name in _LOGGERS])
     root.addHandler(handler)
@@ -157,6 +157,8 @@ def test_no_secret_in_any_log_record_of_a_failing_run(tmp_path: Path) -> None:
         for name, level in saved[1]:
             logging.getLogger(name).setLevel(level)
     text = stream.getvalue()
+    assert text.count("\n") >= len(records)  # every record was formatted
+    assert "wats_request_id" in text  # extra fields are in what was searched
     assert len(records) > 20, "the run logged too little to prove anything"
     loggers = {r.name for r in records}
     assert {"pywats_production", "httpx", "httpcore.http11"} <= loggers, loggers
@@ -164,6 +166,13 @@ def test_no_secret_in_any_log_record_of_a_failing_run(tmp_path: Path) -> None:
     for rec in records:
         exc = "".join(traceback.format_exception(*rec.exc_info)) if rec.exc_info else ""
         assert leaks(rec.getMessage() + exc + repr(rec.__dict__)) == [], rec.name
+
+
+class _EverythingFormatter(logging.Formatter):
+    """The usual line, then every attribute of the record (extra fields included)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{super().format(record)} {record.__dict__!r}"
 
 
 _LOGGERS = (
