@@ -333,6 +333,43 @@ def test_assembly_all_attempts_lost_but_applied_counts_as_done(world: World) -> 
     _unlinked_check(world)
 
 
+@pytest.mark.parametrize("operation", ["addChildUnit", "removeChildUnit"])
+def test_assembly_applied_then_every_attempt_lost_in_transport(
+    world: World, operation: str
+) -> None:
+    # Attempt 1 is applied and its answer lost; attempts 2-4 never reach the work. The
+    # call ends with a connection error, and the read-back shows it succeeded.
+    seed_units(world)
+    if operation == "removeChildUnit":
+        _link(world)
+    world.admin.set_faults(
+        [
+            {"kind": "drop_after", "operation": operation, "on_calls": [1]},
+            {"kind": "drop_before", "operation": operation, "on_calls": [2, 3, 4]},
+        ]
+    )
+    with capture_calls() as calls:
+        if operation == "addChildUnit":
+            world.call("add_child_unit", "BOX-1", "BOX-900", "PCB-1", "PCBA-100")
+        else:
+            world.call("remove_child_unit", "BOX-1", "BOX-900", "PCB-1", "PCBA-100")
+    world.admin.clear_faults()
+    assert [(c.operation, c.attempts) for c in calls] == [(operation, 4), ("getUnit", 1)]
+    assert isinstance(calls[0].error, wp.WatsConnectionError)
+    expected = "BOX-1" if operation == "addChildUnit" else None
+    assert world.parent_of("PCB-1", "PCBA-100") == expected
+
+
+def test_assembly_server_errors_never_applied_are_reported(world: World) -> None:
+    seed_units(world)
+    world.admin.set_faults([{"kind": "status", "status": 500, "operation": "addChildUnit"}])
+    with pytest.raises(wp.ServerError) as info:
+        world.call("add_child_unit", "BOX-1", "BOX-900", "PCB-1", "PCBA-100")
+    world.admin.clear_faults()
+    assert info.value.attempts == 4
+    assert world.parent_of("PCB-1", "PCBA-100") is None
+
+
 def test_assembly_refusal_without_doubt_is_reported(world: World) -> None:
     seed_units(world)
     _link(world)
