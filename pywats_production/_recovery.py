@@ -434,8 +434,12 @@ class TakeLedger:
                 # Nobody else can match an SDK reference: nothing to remember.
                 self._prune(now)
                 return
+            owners = self._owners
             for number in numbers:
-                self._owners[(take.type_name, number)] = (take.request_id, now)
+                key = (take.type_name, number)
+                # Re-insert at the end so the dict stays in hand-out order for _prune.
+                owners.pop(key, None)
+                owners[key] = (take.request_id, now)
             self._prune(now)
 
     def _prune(self, now: dt.datetime) -> None:
@@ -444,6 +448,12 @@ class TakeLedger:
             # A number handed out a little before a pending take's window may still
             # carry a server time inside it (skew): keep a margin.
             horizon = min(horizon, pending.window[0] - 2 * DEFAULT_CLOCK_SKEW)
-        stale = [key for key, (_, when) in self._owners.items() if when < horizon]
+        # Oldest first (see delivered): stop at the first entry still inside the horizon,
+        # so a Take costs what it adds, not what the service remembers.
+        stale = []
+        for key, (_, when) in self._owners.items():
+            if when >= horizon:
+                break
+            stale.append(key)
         for key in stale:
             del self._owners[key]
