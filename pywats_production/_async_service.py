@@ -1018,7 +1018,9 @@ class AsyncProductionService:
             WatsInputError: neither reference given, or an empty argument.
 
         Example:
-            >>> await wats.get_serial_numbers_by_reference("T", ref_part_number="P") # doctest: +SKIP
+            >>> await wats.get_serial_numbers_by_reference(  # doctest: +SKIP
+            ...     "T", ref_part_number="P"
+            ... )
 
         """
         return await self._run(

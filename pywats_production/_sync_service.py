@@ -1012,7 +1012,9 @@ class ProductionService:
             WatsInputError: neither reference given, or an empty argument.
 
         Example:
-            >>> wats.get_serial_numbers_by_reference("T", ref_part_number="P") # doctest: +SKIP
+            >>> wats.get_serial_numbers_by_reference(  # doctest: +SKIP
+            ...     "T", ref_part_number="P"
+            ... )
 
         """
         return self._run(
