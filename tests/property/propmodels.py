@@ -12,6 +12,7 @@ import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pywats_production as wp
 
@@ -226,6 +227,10 @@ class UnitFields:
             if value is not None:
                 shown.append(f"{name}={value!r}")
         return f"UnitFields({', '.join(shown)})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Hypothesis prints dataclasses field by field; the short form reads better.
+        printer.text(repr(self))
 
     def to_unit(self, serial: str, part: str) -> wp.Unit:
         return wp.Unit(
