@@ -1205,18 +1205,30 @@ class AsyncProductionService:
         Yields:
             Each pending change, oldest first.
 
+        Raises:
+            WatsResponseError: a change came back after it was deleted (the server did
+                not remove it); iteration stops rather than loop forever.
+
         Example:
             >>> async for change in wats.iter_unit_changes():  # doctest: +SKIP
             ...     handle(change)
 
         """
+        acknowledged: set[int] = set()
         while True:
             changes = await self.get_unit_changes(max_count)
             if not changes:
                 return
             for change in changes:
+                if change.id in acknowledged:
+                    raise WatsResponseError(
+                        f"unit change {change.id} is still pending after it was deleted: "
+                        "the server did not remove it; stopping instead of looping",
+                        operation="getUnitChanges",
+                    )
                 yield change
                 await self.delete_unit_change(change.id)
+                acknowledged.add(change.id)
 
     # --------------------------------------------------------------------- the app
 

@@ -192,6 +192,10 @@ def parse_wire_datetime(text: str) -> dt.datetime | None:
 
 
 def _wire_datetime(value: dt.datetime) -> str:
+    # The contract's date-time needs an offset. A naive value (typed by a caller, or read
+    # from a server that sent none) is taken as UTC, the same rule as query parameters.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
     return value.isoformat()
 
 
@@ -578,7 +582,8 @@ class Unit:
         so a unit read with ``get_unit``, changed and saved sends every field the server
         gave. Never sent: the read-only or server-computed members (unitPhase, tags,
         product, productRevision, subUnits), ``parentSerialNumber`` (the parent changes
-        only through add/remove child unit) and ``extra``.
+        only through add/remove child unit) and ``extra``. A naive ``serial_date`` is
+        sent as UTC (the contract's date-time carries an offset).
 
         Returns:
             A JSON-ready dict.
