@@ -143,9 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if with_pywats:
         print("pywats-api 0.6.0rc1 ran with its 500 requests/minute throttle turned OFF")
         print("(configure_throttling(enabled=False)) and its GET cache OFF (enable_cache=False).")
-        print("* without an SDK reference the service remembers every number it hands out for")
-        print("  about 6 minutes (to attribute numbers after a lost answer): repeated big Takes")
-        print("  pay for that bookkeeping; see docs/benchmarks.md.")
+        print("* without an SDK reference the service remembers, per call, the numbers it")
+        print("  handed out for about 6 minutes (to attribute numbers after a lost answer);")
+        print("  see docs/benchmarks.md.")
     for line in skipped:
         print(f"skipped: {line}")
     print(f"JSON: {args.out}  ({document['seconds']} s)")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import deque
 from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
@@ -379,8 +380,10 @@ class TakeLedger:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: dict[str, PendingTake] = {}
-        # (type, number) -> (request id of the call that received it, when)
-        self._owners: dict[tuple[str, str], tuple[str, dt.datetime]] = {}
+        # One entry per delivering call, oldest first: (when, type, request id, numbers).
+        # Appending the call's list costs the same whatever its size; only the rare
+        # recovery (excluded) walks the numbers.
+        self._delivered: deque[tuple[dt.datetime, str, str, Sequence[str]]] = deque()
         self._gate = _Gate()
 
     def hold(self, take: PendingTake) -> _Hold:
@@ -421,8 +424,9 @@ class TakeLedger:
         with self._lock:
             return {
                 number
-                for (type_name, number), (owner, _) in self._owners.items()
+                for _, type_name, owner, numbers in self._delivered
                 if type_name == take.type_name and owner != take.request_id
+                for number in numbers
             }
 
     def delivered(self, take: PendingTake, numbers: Sequence[str]) -> None:
@@ -434,12 +438,7 @@ class TakeLedger:
                 # Nobody else can match an SDK reference: nothing to remember.
                 self._prune(now)
                 return
-            owners = self._owners
-            for number in numbers:
-                key = (take.type_name, number)
-                # Re-insert at the end so the dict stays in hand-out order for _prune.
-                owners.pop(key, None)
-                owners[key] = (take.request_id, now)
+            self._delivered.append((now, take.type_name, take.request_id, tuple(numbers)))
             self._prune(now)
 
     def _prune(self, now: dt.datetime) -> None:
@@ -448,12 +447,7 @@ class TakeLedger:
             # A number handed out a little before a pending take's window may still
             # carry a server time inside it (skew): keep a margin.
             horizon = min(horizon, pending.window[0] - 2 * DEFAULT_CLOCK_SKEW)
-        # Oldest first (see delivered): stop at the first entry still inside the horizon,
-        # so a Take costs what it adds, not what the service remembers.
-        stale = []
-        for key, (_, when) in self._owners.items():
-            if when >= horizon:
-                break
-            stale.append(key)
-        for key in stale:
-            del self._owners[key]
+        # Oldest first: a Take costs what it adds, not what the service remembers.
+        delivered = self._delivered
+        while delivered and delivered[0][0] < horizon:
+            delivered.popleft()

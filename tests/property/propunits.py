@@ -305,6 +305,10 @@ class LifecycleMachine(UnitsMachine):
                     "feed.consume", False, f"consume never ends: {bound} changes handed over"
                 )
                 return
+            except wp.WatsResponseError as exc:
+                # The SDK's own guard: a change still pending after its delete.
+                self.check("feed.consume", False, f"consume stopped by the SDK: {exc}")
+                return
             break
         seen = [change for call in calls for change in call]
         invented = [c for c in seen if before.get(c.id) != Change.of(c)]
