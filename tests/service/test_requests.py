@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 import pywats_production as wp
-from tests.service.conftest import BASE, TOKEN, Recorder
+from tests.recorder import Recorder
+from tests.service.conftest import BASE, TOKEN
 
 UNIT_JSON: dict[str, Any] = {
     "serialNumber": "SN/1#?%.. é",
