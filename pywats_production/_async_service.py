@@ -647,6 +647,9 @@ class AsyncProductionService:
     ) -> list[SerialNumberType]:
         """List the serial-number types.
 
+        Args:
+            retry: overrides the service's retry policy.
+
         Returns:
             Every type with its name, format, regex and identifier.
 
@@ -1235,6 +1238,12 @@ class AsyncProductionService:
     async def server_version(self, *, retry: RetryPolicy | None = None) -> ServerVersion:
         """Return the server's API version (GET /api/App/Version).
 
+        Args:
+            retry: overrides the service's retry policy.
+
+        Returns:
+            The version, its text kept as the server sent it.
+
         Example:
             >>> str(await wats.server_version())  # doctest: +SKIP
             '24.2.0'
@@ -1244,6 +1253,12 @@ class AsyncProductionService:
 
     async def get_processes(self, *, retry: RetryPolicy | None = None) -> list[Process]:
         """List the server's processes (test, repair and WIP operations).
+
+        Args:
+            retry: overrides the service's retry policy.
+
+        Returns:
+            The active test, repair and WIP processes, each with its code and name.
 
         Example:
             >>> [p.name for p in await wats.get_processes()]  # doctest: +SKIP
