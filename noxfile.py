@@ -9,6 +9,7 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["lint", "typecheck", "tests"]
 
 PYTHON = "3.11"
+LINTED = ("pywats_production", "tests", "scripts", "benchmarks", "noxfile.py")
 
 
 def _install(session: nox.Session, extras: str = "test") -> None:
@@ -26,8 +27,8 @@ def generate(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Ruff on everything that is not generated."""
     session.install("ruff==0.16.10")
-    session.run("ruff", "check", "pywats_production", "tests", "scripts", "noxfile.py")
-    session.run("ruff", "format", "--check", "pywats_production", "tests", "scripts", "noxfile.py")
+    session.run("ruff", "check", *LINTED)
+    session.run("ruff", "format", "--check", *LINTED)
     # The generated client is formatted by the generator's own post-hooks; hold it to the
     # correctness rules (not our docstring style, nor line length of its docstrings).
     session.run(
