@@ -278,6 +278,11 @@ class MockApp:
             if decision.latency_ms:
                 await anyio.sleep(decision.latency_ms / 1000)
             if decision.drop_before:
+                if operation.body_media:
+                    # Take the unread body off the socket (without processing it): closing
+                    # with unread bytes makes the kernel reset the connection, which the
+                    # client would see as a ReadError instead of a clean disconnect.
+                    await _read_body(receive)
                 await self._drop(send)
             if decision.status is not None:
                 extra = {"Retry-After": str(decision.retry_after)} if decision.retry_after else None
