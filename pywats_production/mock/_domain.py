@@ -6,24 +6,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..phase import UnitPhase
+
 UnitKey = tuple[str, str]
 
+# The SDK's phase names (one table); 4096 alone is not a phase a unit can be in.
 PHASE_NAMES: dict[int, str] = {
-    1: "Unknown",
-    2: "Under production",
-    4: "Production repair",
-    8: "Service repair",
-    16: "Finalized",
-    32: "Scrapped",
-    64: "Extended test",
-    128: "Customization",
-    256: "Repaired",
-    512: "Missing",
-    1024: "In storage",
-    2048: "Shipped",
-    4098: "In production queue",
-    4100: "Waiting for production repair",
-    4104: "Waiting for service repair",
+    int(phase): phase.label
+    for phase in UnitPhase.__members__.values()
+    if phase is not UnitPhase.QUEUED
 }
 FINALIZED = 16
 _NAMESPACE = uuid.UUID("6f1c4a52-6d0b-4c55-9a43-3c1e2f0b7a10")
