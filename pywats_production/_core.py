@@ -30,7 +30,7 @@ from .errors import (
     error_from_response,
     sanitize_url,
 )
-from .observability import _SINKS, CallRecord
+from .observability import CallRecord, capturing, record_call
 from .retry import Reliability, RetryPolicy
 
 __all__ = [
@@ -605,18 +605,17 @@ class CallState(Generic[T]):
                         "wats_url": sanitize_url(info.url) if info else None,
                     },
                 )
-        sinks = _SINKS.get()
-        if sinks:
-            record = CallRecord(
-                operation=op.name,
-                request_id=self.request_id,
-                attempts=self.attempts,
-                status=self._status,
-                duration=duration,
-                error=cause,
+        if capturing():  # no record is built unless a capture_calls() block wants it
+            record_call(
+                CallRecord(
+                    operation=op.name,
+                    request_id=self.request_id,
+                    attempts=self.attempts,
+                    status=self._status,
+                    duration=duration,
+                    error=cause,
+                )
             )
-            for sink in sinks:
-                sink.append(record)
         if self._scope is not None:
             try:
                 self._scope.end(error, self.attempts)
