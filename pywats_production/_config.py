@@ -58,10 +58,6 @@ class Secret:
     def __hash__(self) -> int:
         return hash(self._value)
 
-    def __reduce__(self) -> tuple[type[Secret], tuple[str]]:
-        # Pickling is refused implicitly by nothing; keep it working but explicit.
-        return (Secret, (self._value,))
-
 
 def _ssl_context(verify: bool | str | Path | ssl.SSLContext) -> bool | ssl.SSLContext:
     if isinstance(verify, ssl.SSLContext):

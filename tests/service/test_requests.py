@@ -9,7 +9,6 @@ import asyncio
 import base64
 import datetime as dt
 import json
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -586,6 +585,3 @@ def test_verify_false_warns(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level("WARNING", logger="pywats_production"):
         wp.ProductionService(BASE, verify=False).close()
     assert "verification is OFF" in caplog.text
-
-
-Check = Callable[[], None]
