@@ -92,7 +92,7 @@ def _none(response: httpx.Response) -> None:
 
 
 def _format_enum(fmt: str) -> object:
-    from wats_api.models.serial_number_file_format import SerialNumberFileFormat
+    from pywats_production_api.models.serial_number_file_format import SerialNumberFileFormat
 
     return SerialNumberFileFormat(normalize_format(fmt))
 
@@ -106,7 +106,7 @@ def _date_param(value: dt.datetime | None, parameter: str) -> dt.datetime | None
 
 
 def _unset_if_none(value: object) -> object:
-    from wats_api.types import UNSET
+    from pywats_production_api.types import UNSET
 
     return UNSET if value is None else value
 
@@ -371,8 +371,8 @@ def export_serial_numbers(
 
 def upload_serial_numbers(type_name: str, data: bytes | str, format: FileFormat) -> Call[None]:
     """PUT /api/Production/SerialNumbers (multipart upload of an XML or CSV file)."""
-    from wats_api.models.serial_number_upload import SerialNumberUpload
-    from wats_api.types import File
+    from pywats_production_api.models.serial_number_upload import SerialNumberUpload
+    from pywats_production_api.types import File
 
     name = require_text(type_name, "type_name")
     fmt = normalize_format(format)

@@ -107,7 +107,7 @@ class ServiceConfig:
 
     def headers(self) -> dict[str, str]:
         """Return the headers every request carries (auth, Accept, User-Agent)."""
-        from wats_api._meta import DEFAULT_HEADERS
+        from pywats_production_api._meta import DEFAULT_HEADERS
 
         headers = dict(DEFAULT_HEADERS)
         if self.token is not None:

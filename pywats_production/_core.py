@@ -77,8 +77,8 @@ def _op(
 
 
 # One operation a line reads best as a table, hence the long lines below.
-_P = "wats_api.api.production."
-_A = "wats_api.api.app."
+_P = "pywats_production_api.api.production."
+_A = "pywats_production_api.api.app."
 _PROD = "/api/Production/"
 _SAFE = Reliability.SAFE
 _UPSERT = Reliability.UPSERT

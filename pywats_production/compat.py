@@ -70,14 +70,14 @@ def spec_sha256() -> str:
     """Return the sha256 of the spec the generated client was built from.
 
     Returns:
-        The hex digest written by ``scripts/generate.py`` into ``wats_api._meta``.
+        The hex digest written by ``scripts/generate.py`` into ``pywats_production_api._meta``.
 
     Example:
         >>> len(spec_sha256())
         64
 
     """
-    from wats_api._meta import SPEC_SHA256
+    from pywats_production_api._meta import SPEC_SHA256
 
     return SPEC_SHA256
 

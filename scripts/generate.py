@@ -1,11 +1,11 @@
-"""Regenerate the low-level client in ``generated/wats_api`` from ``spec/``.
+"""Regenerate the low-level client in ``generated/pywats_production_api`` from ``spec/``.
 
 Runs the pinned openapi-python-client with the committed configuration and the custom
 templates, then writes ``_meta.py`` (SDK version and the spec's sha256, used for the
 User-Agent). The golden-record test calls :func:`generate` into a temporary folder and
 compares the result byte for byte with the committed tree.
 
-Usage: ``python scripts/generate.py [OUTPUT_DIR]`` (default: ``generated/wats_api``).
+Usage: ``python scripts/generate.py [OUTPUT_DIR]`` (default: ``generated/pywats_production_api``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "production-api.yaml"
 CONFIG = ROOT / "openapi-generator.yaml"
 TEMPLATES = ROOT / "templates"
-DEFAULT_OUTPUT = ROOT / "generated" / "wats_api"
+DEFAULT_OUTPUT = ROOT / "generated" / "pywats_production_api"
 
 
 def spec_sha256() -> str:

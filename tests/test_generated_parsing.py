@@ -1,4 +1,4 @@
-"""The generated layer (wats_api) against httpx.MockTransport: parsing, headers, paths."""
+"""The generated layer (pywats_production_api) against httpx.MockTransport: parsing, headers, paths."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
-from wats_api import AuthenticatedClient, _meta, errors
-from wats_api.api.production import (
+from pywats_production_api import AuthenticatedClient, _meta, errors
+from pywats_production_api.api.production import (
     delete_unit_change,
     export_serial_numbers,
     get_unit,
@@ -21,7 +21,7 @@ from wats_api.api.production import (
     set_unit_phase,
     take_serial_numbers,
 )
-from wats_api.models import (
+from pywats_production_api.models import (
     Problem,
     ProductionBatch,
     ProductRevision,
@@ -29,7 +29,7 @@ from wats_api.models import (
     TagChangeKind,
     Unit,
 )
-from wats_api.types import File, Response
+from pywats_production_api.types import File, Response
 
 import pywats_production
 

@@ -1,4 +1,4 @@
-"""generated/wats_api is exactly what the pinned generator makes from spec/ (golden record)."""
+"""generated/pywats_production_api is exactly what the pinned generator makes from spec/ (golden record)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-COMMITTED = REPO / "generated" / "wats_api"
+COMMITTED = REPO / "generated" / "pywats_production_api"
 SPEC_FILE = REPO / "spec" / "production-api.yaml"
 
 
@@ -60,10 +60,10 @@ def test_generated_client_matches_spec(tmp_path: Path) -> None:
             "(pip install -e '.[codegen]') to check the golden record"
         )
     generate = _load_generate_script().generate
-    fresh_root = generate(tmp_path / "wats_api")
+    fresh_root = generate(tmp_path / "pywats_production_api")
     problems = _differences(fresh_root, COMMITTED)
     assert not problems, (
-        "generated/wats_api is not what spec/production-api.yaml generates:\n"
+        "generated/pywats_production_api is not what spec/production-api.yaml generates:\n"
         + "\n".join(problems)
         + "\nRun `nox -s generate` and commit generated/ with the spec."
     )
@@ -71,7 +71,7 @@ def test_generated_client_matches_spec(tmp_path: Path) -> None:
 
 
 def test_differences_are_reported_both_ways(tmp_path: Path) -> None:
-    copy = tmp_path / "wats_api"
+    copy = tmp_path / "pywats_production_api"
     shutil.copytree(COMMITTED, copy, ignore=shutil.ignore_patterns("__pycache__"))
     assert _differences(copy, COMMITTED) == []
     (copy / "models" / "unit.py").write_bytes((copy / "models" / "unit.py").read_bytes() + b"\n")
@@ -87,11 +87,11 @@ def test_differences_are_reported_both_ways(tmp_path: Path) -> None:
 
 
 def test_meta_pins_the_spec_sha256() -> None:
-    from wats_api import _meta
+    from pywats_production_api import _meta
 
     digest = hashlib.sha256(SPEC_FILE.read_bytes()).hexdigest()
     assert digest == _meta.SPEC_SHA256, (
-        "generated/wats_api/_meta.py was made from another spec: run `nox -s generate`"
+        "generated/pywats_production_api/_meta.py was made from another spec: run `nox -s generate`"
     )
     assert digest[:16] in _meta.USER_AGENT
     assert f"pywats-production/{_meta.SDK_VERSION} " in _meta.USER_AGENT

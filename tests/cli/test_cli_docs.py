@@ -95,7 +95,7 @@ def test_readme_contract_testing_example_passes(pytester: pytest.Pytester) -> No
 
 
 def test_readme_compatibility_table_is_current() -> None:
-    from wats_api import _meta
+    from pywats_production_api import _meta
 
     import pywats_production
 

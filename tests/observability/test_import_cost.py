@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Never loaded by `import pywats_production` (prefixes of module names).
 NOT_ON_IMPORT = (
-    "wats_api",  # the generated client, endpoint modules and models: loaded on first call
+    "pywats_production_api",  # the generated client, endpoint modules and models: loaded on first call
     "opentelemetry",
     "pywats_production.otel",
     "pywats_production.mock",
@@ -64,8 +64,8 @@ def test_first_call_loads_only_its_endpoint_module() -> None:
         wp.ProductionService("https://wats.example.com", http_client=client).get_unit("SN1", "P")
         """
     )
-    endpoints = [m for m in modules if m.startswith("wats_api.api.") and m.count(".") == 3]
-    assert endpoints == ["wats_api.api.production.get_unit"]
+    endpoints = [m for m in modules if m.startswith("pywats_production_api.api.") and m.count(".") == 3]
+    assert endpoints == ["pywats_production_api.api.production.get_unit"]
     assert _loaded(modules, "opentelemetry") == []
     assert _loaded(modules, "defusedxml") == []
 

@@ -307,7 +307,7 @@ def test_check_child_units_that_always_says_valid(monkeypatch: pytest.MonkeyPatc
 
 def test_path_encoder_that_keeps_slashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        "wats_api.api.production.get_unit.quote",
+        "pywats_production_api.api.production.get_unit.quote",
         lambda text, safe="": urllib.parse.quote(text, safe="/"),
     )
     factory = functools.partial(mock_target, seed="demo")
