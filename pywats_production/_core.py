@@ -129,7 +129,7 @@ def build_kwargs(op: Operation, **params: object) -> dict[str, Any]:
     segments; its keys are ``method``, ``url`` and optionally ``params``, ``json``,
     ``files``, ``headers``.
     """
-    result: dict[str, Any] = _generated(op.module)._get_kwargs(**params)
+    result: dict[str, Any] = _generated(op.module).request_kwargs(**params)
     return result
 
 
