@@ -24,9 +24,9 @@ TEMPLATES = ROOT / "templates"
 DEFAULT_OUTPUT = ROOT / "generated" / "pywats_production_api"
 
 
-def spec_sha256() -> str:
-    """Return the sha256 of the pinned spec file, hex encoded."""
-    return hashlib.sha256(SPEC.read_bytes()).hexdigest()
+def spec_sha256(spec: Path = SPEC) -> str:
+    """Return the sha256 of the spec file (default: the pinned one), hex encoded."""
+    return hashlib.sha256(spec.read_bytes()).hexdigest()
 
 
 def sdk_version() -> str:
@@ -50,8 +50,11 @@ def _tool(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
-def generate(output: Path = DEFAULT_OUTPUT) -> Path:
-    """Generate the client into ``output`` (replaced whole) and return it."""
+def generate(output: Path = DEFAULT_OUTPUT, spec: Path = SPEC) -> Path:
+    """Generate the client into ``output`` (replaced whole) and return it.
+
+    ``spec`` is the pinned spec file unless a test passes an edited copy.
+    """
     output = output.resolve()
     if output.exists():
         shutil.rmtree(output)
@@ -61,7 +64,7 @@ def generate(output: Path = DEFAULT_OUTPUT) -> Path:
             _tool("openapi-python-client"),
             "generate",
             "--path",
-            str(SPEC),
+            str(spec.resolve()),
             "--config",
             str(CONFIG),
             "--custom-template-path",
@@ -78,7 +81,7 @@ def generate(output: Path = DEFAULT_OUTPUT) -> Path:
         env=_env(),
     )
     (output / "_meta.py").write_text(
-        META.format(version=sdk_version(), sha=spec_sha256()), encoding="utf-8"
+        META.format(version=sdk_version(), sha=spec_sha256(spec)), encoding="utf-8"
     )
     (output / "py.typed").write_text("", encoding="utf-8")
     shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
