@@ -18,7 +18,6 @@ import httpx
 
 from ._core import Call, make_call
 from ._json import JsonValue
-from ._validate import _FORBIDDEN as _FORBIDDEN_TEXT
 from ._validate import (
     optional_text,
     require_datetime,
@@ -133,15 +132,24 @@ def save_units_chunks(units: Iterable[Unit], chunk_size: int) -> list[Call[SaveU
     wire: list[dict[str, JsonValue]] = []
     append = wire.append
     for index, unit in enumerate(units):
-        if not isinstance(unit, Unit):
+        if type(unit) is not Unit and not isinstance(unit, Unit):
             raise WatsInputError(
                 f"units[{index}] is a {type(unit).__name__}, not a Unit", parameter="units"
             )
-        sn, pn = unit.serial_number, unit.part_number
+        sn = unit.serial_number
+        pn = unit.part_number
         # The common case in one cheap test; anything doubtful goes through the full
         # check, which names the offending unit (this loop runs 10,000 times per save).
-        if not (type(sn) is str and type(pn) is str and sn.strip() and pn.strip()) or (
-            _FORBIDDEN_TEXT.search(sn) or _FORBIDDEN_TEXT.search(pn)
+        # A printable str holds no control character and no lone surrogate, so
+        # isprintable() (C, no regex) stands in for the forbidden-character search; text
+        # that is not printable (tabs, NBSP, ...) gets the exact check.
+        if not (
+            type(sn) is str
+            and type(pn) is str
+            and sn.isprintable()
+            and pn.isprintable()
+            and sn.strip()
+            and pn.strip()
         ):
             require_text(sn, f"units[{index}].serial_number")
             require_text(pn, f"units[{index}].part_number")

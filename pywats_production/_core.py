@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import email.utils
 import importlib
+import itertools
 import logging
+import os
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, Generic, Protocol, TypeVar
@@ -111,6 +112,27 @@ OPERATIONS: Mapping[str, Operation] = {
 }  # fmt: skip
 
 _modules: dict[str, ModuleType] = {}
+
+# Request ids: a random prefix per process (renewed in a forked child) and a counter, in
+# the 32 hex digits of a uuid4: as unique across stations and processes, at a tenth of
+# uuid4's cost on every call.
+_id_prefix = os.urandom(10).hex()
+_id_counter = itertools.count(1)
+
+
+def _renew_request_ids() -> None:
+    global _id_prefix, _id_counter
+    _id_prefix = os.urandom(10).hex()
+    _id_counter = itertools.count(1)
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, where there is no fork
+    os.register_at_fork(after_in_child=_renew_request_ids)
+
+
+def new_request_id() -> str:
+    """Return a new ``X-Request-ID``: 32 hex digits, unique per call and per process."""
+    return f"{_id_prefix}{next(_id_counter):012x}"
 
 
 def _generated(module: str) -> ModuleType:
@@ -287,6 +309,36 @@ def _sent(exc: httpx.HTTPError) -> bool:
     )
 
 
+# One-entry caches keyed by object identity: a client's base URL and timeout objects are
+# the same on every call unless the caller replaces them.
+_base_cache: tuple[object, str] = (None, "")
+_longest_cache: tuple[object, float] = (None, 0.0)
+
+
+def _base_text(base_url: httpx.URL) -> str:
+    """Return the base URL as text without its trailing slash ("" if not joinable as text)."""
+    global _base_cache
+    cached, text = _base_cache
+    if cached is base_url:
+        return text
+    text = str(base_url)
+    text = "" if "?" in text or "#" in text else text.rstrip("/")
+    _base_cache = (base_url, text)
+    return text
+
+
+def _longest(timeout: httpx.Timeout) -> float:
+    """Return the longest of a timeout's parts (infinite when one is unbounded)."""
+    global _longest_cache
+    cached, longest = _longest_cache
+    if cached is timeout:
+        return longest
+    parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    longest = float("inf") if None in parts else max(p for p in parts if p is not None)
+    _longest_cache = (timeout, longest)
+    return longest
+
+
 def _capped_timeout(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout | None:
     """Return the client's timeout shortened to the remaining deadline (None: unchanged)."""
     limit = max(remaining, 0.001)
@@ -355,6 +407,7 @@ class CallState(Generic[T]):
         "_headers",
         "_hooks",
         "_info",
+        "_request",
         "_scope",
         "_sent_at",
         "_status",
@@ -378,12 +431,14 @@ class CallState(Generic[T]):
         self.call = call
         self._headers: Mapping[str, str] = headers or {}
         self.policy = policy
-        self.request_id = uuid.uuid4().hex
+        self.request_id = new_request_id()
         self.attempts = 0
         self.started = time.monotonic()
         self._deadline = self.started + policy.deadline
         self._hooks = hooks
+        # Built on demand: hooks, debug logs and errors need it, a plain success does not.
         self._info: RequestInfo | None = None
+        self._request: httpx.Request | None = None
         self._sent_at = 0.0
         self._status: int | None = None
         self._finished = False
@@ -409,17 +464,26 @@ class CallState(Generic[T]):
         self.attempts += 1
         request_args = self.call.request
         call_headers = request_args.get("headers")
-        # The service's headers (auth, Accept, User-Agent) win over the builder's.
-        headers = {**call_headers, **self._headers} if call_headers else dict(self._headers)
-        headers["X-Request-ID"] = self.request_id
+        own = self._headers
+        # The service's headers (auth, Accept, User-Agent) win over the builder's. With
+        # neither (the service's own client carries its headers), the request id is set
+        # on the built request: one header, not a second merge of all of them.
+        headers = (
+            ({**call_headers, **own} if call_headers else dict(own))
+            if (call_headers or own)
+            else None
+        )
         # No attempt may outlive the call's deadline, whatever the client's timeouts.
-        capped = _capped_timeout(client.timeout, self.remaining)
+        timeout = client.timeout
+        remaining = self._deadline - time.monotonic()
+        capped = _capped_timeout(timeout, remaining) if _longest(timeout) > remaining else None
         url: str = request_args["url"]
-        base = str(client.base_url)
-        if base and url[:1] == "/" and "?" not in base and "#" not in base:
-            # The URL httpx's relative merge would give (base path + path), built as text at
-            # a third of the cost: this runs on every attempt of every call.
-            url = base.rstrip("/") + url
+        if url[:1] == "/":
+            base = _base_text(client.base_url)
+            if base:
+                # The URL httpx's relative merge would give (base path + path), built as
+                # text at a third of the cost: this runs on every attempt of every call.
+                url = base + url
         request = client.build_request(
             request_args["method"],
             url,
@@ -428,32 +492,46 @@ class CallState(Generic[T]):
             files=request_args.get("files"),
             headers=headers,
         )
+        request.headers["X-Request-ID"] = self.request_id
         if capped is not None:
             request.extensions["timeout"] = capped.as_dict()
         self.in_doubt = True
-        op = self.call.op
-        self._info = RequestInfo(
-            operation=op.name,
-            method=op.method,
-            path=op.path,
-            url=str(request.url),
-            attempt=self.attempts,
-            request_id=self.request_id,
-            attributes=self.call.attributes,
-        )
-        for hook in self._hooks:
-            try:
-                hook.on_request(self._info)
-            except Exception:
-                logger.exception("hook %r failed in on_request", hook)
+        self._request = request
+        self._info = None
+        if self._hooks:
+            info = self._current_info()
+            for hook in self._hooks:
+                try:
+                    hook.on_request(info)
+                except Exception:
+                    logger.exception("hook %r failed in on_request", hook)
         self._sent_at = time.monotonic()
         return request
 
-    def _report(self, status: int | None, error: str | None, will_retry: bool) -> None:
+    def _current_info(self) -> RequestInfo:
+        """Return the :class:`RequestInfo` of the latest attempt (built once, on first need)."""
         info = self._info
-        assert info is not None
+        if info is None:
+            request = self._request
+            assert request is not None, "no attempt was made"
+            op = self.call.op
+            info = self._info = RequestInfo(
+                operation=op.name,
+                method=op.method,
+                path=op.path,
+                url=str(request.url),
+                attempt=self.attempts,
+                request_id=self.request_id,
+                attributes=self.call.attributes,
+            )
+        return info
+
+    def _report(self, status: int | None, error: str | None, will_retry: bool) -> None:
         duration = time.monotonic() - self._sent_at
         self._status = status
+        if not self._hooks and self._scope is None and not logger.isEnabledFor(logging.DEBUG):
+            return  # nobody to tell: the common case, kept cheap
+        info = self._current_info()
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s in %.1f ms (attempt %d, request %s)",
@@ -475,7 +553,7 @@ class CallState(Generic[T]):
                 },
             )
         if not self._hooks and self._scope is None:
-            return  # nobody to tell: the common case, kept cheap
+            return
         response_info = ResponseInfo(
             request=info, status=status, duration=duration, error=error, will_retry=will_retry
         )
@@ -507,8 +585,7 @@ class CallState(Generic[T]):
         self._report(None, type(exc).__name__, delay is not None)
         if delay is not None:
             return RetryStep(delay)
-        info = self._info
-        assert info is not None
+        info = self._current_info()
         cls = WatsTimeoutError if isinstance(exc, httpx.TimeoutException) else WatsConnectionError
         error = cls(
             f"{info.method} {info.path}: {type(exc).__name__}: {exc}",
@@ -550,8 +627,7 @@ class CallState(Generic[T]):
         self._report(status, None, delay is not None)
         if delay is not None:
             return RetryStep(delay)
-        info = self._info
-        assert info is not None
+        info = self._current_info()
         error = error_from_response(
             status=status,
             method=info.method,
@@ -583,7 +659,7 @@ class CallState(Generic[T]):
             if cause.operation is None:
                 cause.operation = op.name
         if cause is not None and isinstance(error, Exception):
-            info = self._info
+            info = self._current_info() if self._request is not None else None
             status = getattr(cause, "status", None)
             level = logging.WARNING if isinstance(cause, WatsApiError) else logging.ERROR
             if logger.isEnabledFor(level):

@@ -150,10 +150,11 @@ def _nested(
 
 
 def _extra(data: Mapping[str, object], known: frozenset[str]) -> FrozenJsonMap:
-    unknown = data.keys() - known
-    if not unknown:
+    # issuperset walks the keys in C without building a set: the common case (nothing
+    # unknown) costs a third of a set difference, on every object of every answer.
+    if known.issuperset(data):
         return EMPTY_MAP
-    return FrozenJsonMap({k: cast(JsonValue, v) for k, v in data.items() if k in unknown})
+    return FrozenJsonMap({k: cast(JsonValue, v) for k, v in data.items() if k not in known})
 
 
 _DOTNET_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
