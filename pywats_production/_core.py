@@ -31,7 +31,7 @@ from .errors import (
     error_from_response,
     sanitize_url,
 )
-from .observability import CallRecord, capturing, record_call
+from .observability import CallRecord, RequestInfo, ResponseInfo, capturing, record_call
 from .retry import Reliability, RetryPolicy
 
 __all__ = [
@@ -195,50 +195,6 @@ def make_call(
 
 
 # --------------------------------------------------------------------------- observers
-
-
-@attrs.frozen(kw_only=True)
-class RequestInfo:
-    """What is about to be sent (given to hooks before every attempt).
-
-    Attributes:
-        operation: operationId in spec/.
-        method: HTTP method.
-        path: the path template (no serial numbers in it).
-        url: the full URL of this attempt (may contain serial numbers; never a secret).
-        attempt: attempt number, from 1.
-        request_id: the ``X-Request-ID`` of the call, the same on every attempt.
-        attributes: facts about the call (operation-specific, no secrets).
-
-    """
-
-    operation: str
-    method: str
-    path: str
-    url: str
-    attempt: int
-    request_id: str
-    attributes: Mapping[str, str | int | bool]
-
-
-@attrs.frozen(kw_only=True)
-class ResponseInfo:
-    """What came back from one attempt (given to hooks after every attempt).
-
-    Attributes:
-        request: the request it answers.
-        status: HTTP status, or None when the attempt failed in transport.
-        duration: seconds from sending to the end of the response.
-        error: the transport error's text when the attempt failed in transport.
-        will_retry: whether the SDK will make another attempt.
-
-    """
-
-    request: RequestInfo
-    status: int | None
-    duration: float
-    error: str | None
-    will_retry: bool
 
 
 class Hook(Protocol):

@@ -25,10 +25,11 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 from ._admin import admin_routes
 from ._admin_client import FaultLogEntry, FaultReport, MockAdmin, MockAdminError, MockState
-from ._app import SERVER_VERSION, ContractViolation, MockApp, create_app, problem
+from ._app import SERVER_VERSION, ContractViolation, MockApp, create_app
 from ._contract import Contract
 from ._domain import PHASE_NAMES, Violation
 from ._faults import ConnectionDropped, FaultInjector, FaultPlanError
+from ._problem import problem
 from ._seeds import DEMO_SEED, load_seed
 from ._server import run_in_thread, serve
 from ._spec import spec_path

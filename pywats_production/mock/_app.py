@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from http import HTTPStatus
 from pathlib import Path
 from typing import cast
 from urllib.parse import parse_qsl
@@ -28,6 +26,8 @@ from ._contract import (
 from ._domain import DomainError, Violation
 from ._faults import ConnectionDropped, FaultInjector
 from ._formats import parse_date_time
+from ._problem import json_bytes as _json
+from ._problem import problem
 from ._seeds import load_seed
 from ._spec import load_spec
 from ._store import Store
@@ -55,44 +55,6 @@ class ContractViolation(Exception):
 def default_contract() -> Contract:
     """Return the pinned spec, compiled once per process."""
     return Contract(load_spec())
-
-
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def problem(
-    status: int,
-    code: str | None,
-    detail: str,
-    parameter: str | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """Build an ``application/problem+json`` answer (docs/wire-formats.md).
-
-    Args:
-        status: HTTP status.
-        code: Machine-readable reason (``unit_not_found``, ...).
-        detail: Human-readable explanation.
-        parameter: The offending parameter, when one is to blame.
-        headers: Extra headers (Retry-After, WWW-Authenticate, Allow).
-
-    Returns:
-        The response.
-
-    """
-    body: dict[str, object] = {
-        "title": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
-        "status": status,
-        "detail": detail,
-    }
-    if code is not None:
-        body["code"] = code
-    if parameter is not None:
-        body["parameter"] = parameter
-    return Response(
-        _json(body), status, headers=dict(headers or {}), media_type="application/problem+json"
-    )
 
 
 def _ok_json(value: object) -> Response:

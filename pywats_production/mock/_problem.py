@@ -1,0 +1,54 @@
+"""Problem answers (``application/problem+json``) of the mock, for its API and its admin API.
+
+Its own module so that the app and the admin routes both use it without importing each
+other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from http import HTTPStatus
+
+from starlette.responses import Response
+
+__all__ = ["json_bytes", "problem"]
+
+
+def json_bytes(value: object) -> bytes:
+    """Encode ``value`` as compact UTF-8 JSON (the bytes every mock answer carries)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def problem(
+    status: int,
+    code: str | None,
+    detail: str,
+    parameter: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """Build an ``application/problem+json`` answer (docs/wire-formats.md).
+
+    Args:
+        status: HTTP status.
+        code: Machine-readable reason (``unit_not_found``, ...).
+        detail: Human-readable explanation.
+        parameter: The offending parameter, when one is to blame.
+        headers: Extra headers (Retry-After, WWW-Authenticate, Allow).
+
+    Returns:
+        The response.
+
+    """
+    body: dict[str, object] = {
+        "title": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
+        "status": status,
+        "detail": detail,
+    }
+    if code is not None:
+        body["code"] = code
+    if parameter is not None:
+        body["parameter"] = parameter
+    return Response(
+        json_bytes(body), status, headers=dict(headers or {}), media_type="application/problem+json"
+    )
