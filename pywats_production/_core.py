@@ -424,11 +424,10 @@ class CallState(Generic[T]):
         # The service's headers (auth, Accept, User-Agent) win over the builder's. With
         # neither (the service's own client carries its headers), the request id is set
         # on the built request: one header, not a second merge of all of them.
-        headers = (
-            ({**call_headers, **own} if call_headers else dict(own))
-            if (call_headers or own)
-            else None
-        )
+        headers: dict[str, str] | None = None
+        if call_headers or own:
+            headers = {**call_headers, **own} if call_headers else dict(own)
+            headers["X-Request-ID"] = self.request_id
         # No attempt may outlive the call's deadline, whatever the client's timeouts.
         timeout = client.timeout
         remaining = self._deadline - time.monotonic()
@@ -448,7 +447,8 @@ class CallState(Generic[T]):
             files=request_args.get("files"),
             headers=headers,
         )
-        request.headers["X-Request-ID"] = self.request_id
+        if headers is None:
+            request.headers["X-Request-ID"] = self.request_id
         if capped is not None:
             request.extensions["timeout"] = capped.as_dict()
         self.in_doubt = True
