@@ -254,3 +254,43 @@ def test_chunks_disjoint_fast_path_is_exact(keys: list[tuple[str, str]], chunk: 
             expected = False
     assert async_disjoint(calls) is expected
     assert sync_disjoint(calls) is expected
+
+
+# ---------------------------------------------------------------- request headers
+
+
+@pytest.mark.parametrize("own_client", [True, False])
+def test_headers_set_on_the_built_request_keep_their_precedence(own_client: bool) -> None:
+    """Setting headers on the built request gives what one merged headers dict gave.
+
+    Invariant: the service's Authorization, Accept and User-Agent win over a given
+    client's (whatever their case); the client's other headers stay; a body's
+    Content-Type stays; X-Request-ID is sent exactly once.
+    """
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"errorCount": 0})
+
+    transport = httpx.MockTransport(answer)
+    if own_client:
+        service = wp.ProductionService("http://wats", "dG9rZW4=")
+        service._client._transport = transport
+    else:
+        client = httpx.Client(
+            transport=transport,
+            base_url="http://wats",
+            headers={"authorization": "Basic V1JPTkc=", "user-agent": "theirs", "X-Site": "7"},
+        )
+        service = wp.ProductionService("http://wats", "dG9rZW4=", http_client=client)
+    service.save_units([wp.Unit(serial_number="S1", part_number="P")])
+    headers = seen[0].headers
+    assert headers.get_list("authorization") == ["Basic dG9rZW4="]
+    assert headers.get_list("user-agent")[0].startswith("pywats-production/")
+    assert len(headers.get_list("user-agent")) == 1
+    assert headers["accept"] == "application/json"
+    assert headers["content-type"] == "application/json"
+    assert len(headers.get_list("x-request-id")) == 1
+    if not own_client:
+        assert headers["x-site"] == "7"
