@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import pywats_production as wp
 from pywats_production import _calls, serials
+from pywats_production._json import JsonValue
 from pywats_production.serials import _CANONICAL_TAKE, _number_of, _SnReader
 
 ID_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"&<>')
@@ -294,3 +295,21 @@ def test_headers_set_on_the_built_request_keep_their_precedence(own_client: bool
     assert len(headers.get_list("x-request-id")) == 1
     if not own_client:
         assert headers["x-site"] == "7"
+
+
+def test_save_units_honours_a_subclass_to_wire_and_names_a_stranger() -> None:
+    """Plain Units take the unbound fast call; a subclass's own to_wire is still used."""
+
+    class Tagged(wp.Unit):
+        def to_wire(self) -> dict[str, JsonValue]:
+            return {**super().to_wire(), "station": "S7"}
+
+    plain = wp.Unit(serial_number="S1", part_number="P", revision="A")
+    tagged = Tagged(serial_number="S2", part_number="P")
+    calls = _calls.save_units_chunks([plain, tagged], 10)
+    assert calls[0].request["json"] == [
+        {"serialNumber": "S1", "partNumber": "P", "revision": "A"},
+        {"serialNumber": "S2", "partNumber": "P", "station": "S7"},
+    ]
+    with pytest.raises(wp.WatsInputError, match=r"units\[1\] is a dict, not a Unit"):
+        _calls.save_units_chunks([plain, {"serialNumber": "S3"}], 10)  # type: ignore[list-item]
