@@ -51,14 +51,34 @@ def test_take_prints_one_number_a_line_and_records_references(
     }
 
 
-def test_take_fewer_than_asked_says_so(cli: Cli, admin: MockAdmin) -> None:
+def test_take_more_than_is_free_takes_nothing_without_partial(cli: Cli, admin: MockAdmin) -> None:
     admin.seed({"serialNumberTypes": [SPARE]})
 
     result = cli("serials", "take", "Spare", "5")
 
+    assert result.code == ExitCode.POOL_SHORT
+    assert result.out == ""
+    assert result.err == (
+        "wats-production: pool short: the pool of Spare has 3 free number(s), fewer than 5; "
+        "nothing was taken (--partial takes what is free)\n"
+    )
+    assert admin.serial_numbers("Spare").free == 3  # the pool was not drained
+
+
+def test_take_partial_prints_what_was_free_and_says_so(cli: Cli, admin: MockAdmin) -> None:
+    admin.seed({"serialNumberTypes": [SPARE]})
+
+    result = cli("serials", "take", "Spare", "5", "--partial")
+
     assert result.code == 0
     assert result.out.split() == ["X-1", "X-2", "X-3"]
-    assert result.err == "wats-production: took 3 of 5: the pool has no more free numbers\n"
+    assert result.err == (
+        "wats-production: pool short: took 3 of 5: the pool of Spare has no more free numbers\n"
+    )
+    empty = cli("serials", "take", "Spare", "1", "--partial")
+    # Nothing at all: a non-zero exit, so that SN=$(wats-production serials take ...) fails.
+    assert (empty.code, empty.out) == (ExitCode.POOL_SHORT, "")
+    assert "took 0 of 1" in empty.err
 
 
 def test_take_in_sequence_unavailable_is_refused(cli: Cli, admin: MockAdmin) -> None:

@@ -119,7 +119,7 @@ def test_set_phase_json(cli: Cli, admin: MockAdmin) -> None:
         "serial_number": "S1",
         "part_number": "PCBA-100",
         "phase": 2048,
-        "phase_label": "Shipped",
+        "phase_name": "Shipped",
     }
 
 

@@ -48,17 +48,14 @@ def sync_mistakes(wats: ProductionService) -> None:
 
 
 def construction_mistakes() -> None:
+    url = "https://wats.example.com"
     ProductionService.from_env(timeout="10")  # expect: [arg-type]
     ProductionService.from_env(tiemout=10)  # expect: [call-arg]
-    ProductionService(
-        "https://wats.example.com", http_client=httpx.AsyncClient()
-    )  # expect: [arg-type]
-    ProductionService("https://wats.example.com", verify=1)  # expect: [arg-type]
-    ProductionService("https://wats.example.com", hooks=[print])  # expect: [list-item]
-    ProductionService(
-        "https://wats.example.com", hooks=[on_response(lambda i: i.statuscode)]
-    )  # expect: [attr-defined]
-    ProductionService("https://wats.example.com", "token", 10)  # expect: [misc]
+    ProductionService(url, http_client=httpx.AsyncClient())  # expect: [arg-type]
+    ProductionService(url, verify=1)  # expect: [arg-type]
+    ProductionService(url, hooks=[print])  # expect: [list-item]
+    ProductionService(url, hooks=[on_response(lambda i: i.statuscode)])  # expect: [attr-defined]
+    ProductionService(url, "token", 10)  # expect: [misc]
 
 
 async def async_mistakes(wats: AsyncProductionService, sync: ProductionService) -> None:
