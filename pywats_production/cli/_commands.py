@@ -214,7 +214,13 @@ def serials_types(ctx: Context) -> ExitCode:
 
 def _free_count(ctx: Context, type_name: str) -> int | None:
     """Count a pool's free numbers from its export; None when the export does not say."""
-    records = parse_export(ctx.service.export_serial_numbers(type_name, format="CSV"), "CSV")
+    from pywats_production.errors import WatsResponseError
+
+    data = ctx.service.export_serial_numbers(type_name, format="CSV")
+    try:
+        records = parse_export(data, "CSV")
+    except WatsResponseError:
+        return None  # an export layout the SDK cannot read: the take itself still works
     if any(r.taken is None for r in records):
         return None
     return sum(1 for r in records if not r.taken)

@@ -190,3 +190,37 @@ def test_upload_errors(cli: Cli, admin: MockAdmin, tmp_path: Path) -> None:
     assert refused.code == ExitCode.REFUSED
     assert "400 Bad Request: PUT /api/Production/SerialNumbers" in refused.err
     assert admin.serial_numbers("Empty").size == 0
+
+
+class _PoolWithoutStates:
+    """A server whose export does not say which numbers are free (only the numbers)."""
+
+    def __init__(self) -> None:
+        self.takes: list[int] = []
+
+    def export_serial_numbers(self, type_name: str, *, format: str) -> bytes:
+        return b"A-1\nA-2\n"
+
+    def take_serial_numbers(self, type_name: str, quantity: int, **options: object) -> list[str]:
+        self.takes.append(quantity)
+        return ["A-1", "A-2"]
+
+
+def test_take_when_the_count_is_unknown_prints_what_it_got_and_exits_12() -> None:
+    import io
+
+    from pywats_production.cli import _commands
+
+    service = _PoolWithoutStates()
+    out, err = io.StringIO(), io.StringIO()
+    ctx = _commands.Context(service, out, err)  # type: ignore[arg-type]
+
+    code = _commands.serials_take(
+        ctx, "T", 5, ref_serial_number=None, ref_part_number=None, station_name=None,
+        only_in_sequence=False, wire_format="CSV",
+    )  # fmt: skip
+
+    assert service.takes == [5]  # no count to refuse on: the take went ahead
+    assert code == ExitCode.POOL_SHORT
+    assert out.getvalue() == "A-1\nA-2\n"  # taken numbers are never dropped
+    assert "took 2 of 5" in err.getvalue()
