@@ -1,4 +1,4 @@
-"""Every example of README.md and docs/ runs as written (see snippets.py for the rules).
+"""Every example of README.md, spec/README.md and docs/ runs as written (see snippets.py for the rules).
 
 One process per page (tests/docs/snippets.py PAGE), against the contract mock on
 loopback. A new page under docs/ is picked up by itself; a shell command of a new kind
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).parent / "snippets.py"
 PAGES = sorted(
-    [REPO / "README.md", *(REPO / "docs").rglob("*.md")],
+    [REPO / "README.md", REPO / "spec" / "README.md", *(REPO / "docs").rglob("*.md")],
     key=lambda p: str(p.relative_to(REPO)),
 )
 
