@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from . import create_app, serve
+from ._app import DEFAULT_ERROR_STYLE, SERVER_VERSION
+from ._domain import ERROR_STYLES
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,9 +32,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-strict", action="store_true", help="do not validate responses against the spec"
     )
+    parser.add_argument(
+        "--server-version",
+        default=SERVER_VERSION,
+        help=f"what GET /api/App/Version answers (default {SERVER_VERSION})",
+    )
+    parser.add_argument(
+        "--error-style",
+        choices=ERROR_STYLES,
+        default=DEFAULT_ERROR_STYLE,
+        help="error bodies: text (the bare message, default), webapi ({Message}), problem",
+    )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
     args = parser.parse_args(argv)
-    app = create_app(seed=args.seed, token=args.token, strict=not args.no_strict)
+    app = create_app(
+        seed=args.seed,
+        token=args.token,
+        strict=not args.no_strict,
+        server_version=args.server_version,
+        error_style=args.error_style,
+    )
     return serve(app, args.host, args.port, log_level=args.log_level)
 
 
