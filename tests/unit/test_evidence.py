@@ -224,3 +224,44 @@ def test_upload_reports_existing_numbers(answer, existing):
         result = wats.upload_serial_numbers("UnitSN", b"SN1\nSN2\n")
     assert isinstance(result, SerialNumberUploadResult)
     assert result.existing == existing
+
+
+def test_file_accept_does_not_leak_to_other_operations():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.endswith("/Take"):
+            return httpx.Response(200, text=TAKE_XML)
+        return httpx.Response(200, json={"serialNumber": "SN1", "partNumber": "P"})
+
+    with _service(handler) as wats:
+        wats.take_serial_numbers("UnitSN", 2, ref_serial_number="P")
+        wats.get_unit("SN1", "P")
+    assert seen[0].headers["accept"].startswith("application/xml")
+    assert seen[1].headers["accept"] == "application/json"
+
+
+def test_streamed_export_with_wrong_declaration_in_small_chunks():
+    from pywats_production.serials import iter_export_xml
+
+    body = (
+        '<?xml version="1.0" encoding="utf-16"?>\n' + VIRINCO_EXPORT.decode().split("\n", 1)[1]
+    ).encode()
+    records = list(iter_export_xml(body[i : i + 7] for i in range(0, len(body), 7)))
+    assert [(r.serial_number, r.station_name) for r in records] == [
+        ("SN0001", "ICT-01"),
+        ("SN0002", None),
+    ]
+
+
+def test_upload_answer_of_an_unknown_shape_is_kept_raw_and_reported():
+    seen: list[Drift] = []
+    remove = add_drift_handler(seen.append)
+    try:
+        result = SerialNumberUploadResult.from_answer(b'{"inserted": 2}')
+    finally:
+        remove()
+    assert result.existing == ()
+    assert result.raw == {"inserted": 2}
+    assert [d.member for d in seen] == ["SerialNumberUpload"]
