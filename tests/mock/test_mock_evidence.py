@@ -48,11 +48,16 @@ async def test_version_is_numbered_as_real_servers_are() -> None:
 def test_mock_command_line_sets_version_and_error_style(monkeypatch: pytest.MonkeyPatch) -> None:
     served: list[MockApp] = []
     monkeypatch.setattr(mock_main, "serve", lambda app, *a, **k: served.append(app) or 0)
-    assert mock_main.main(["--server-version", "2025.3.9.824", "--error-style", "webapi"]) == 0
+    argv = ["--port", "0", "--server-version", "2025.3.9.824", "--error-style", "WebAPI"]
+    assert mock_main.main(argv) == 0
     assert served[0].server_version == "2025.3.9.824"
     assert served[0].error_style == "webapi"
-    assert mock_main.main([]) == 0
+    assert mock_main.main(["--port", "0"]) == 0
     assert (served[1].server_version, served[1].error_style) == ("2026.3.0", "text")
+    for bad in (["--server-version", " "], ["--error-style", "html"]):
+        with pytest.raises(SystemExit) as info:
+            mock_main.main(["--port", "0", *bad])
+        assert info.value.code == 2
 
 
 def test_bad_settings_are_refused() -> None:
