@@ -31,6 +31,7 @@ from .errors import (
     error_from_response,
     sanitize_url,
 )
+from .models import parsing
 from .observability import CallRecord, RequestInfo, ResponseInfo, capturing, record_call
 from .retry import Reliability, RetryPolicy
 
@@ -191,7 +192,16 @@ def make_call(
     request = build_kwargs(op, **params)
     if json is not None:
         request["json"] = json
-    return Call(op=op, request=request, parse=parse, attributes=attributes or {})
+    return Call(op=op, request=request, parse=_named(name, parse), attributes=attributes or {})
+
+
+def _named(name: str, parse: Callable[[httpx.Response], T]) -> Callable[[httpx.Response], T]:
+    # Drifts reported while the answer is read name the operation (models.report_drift).
+    def run(response: httpx.Response) -> T:
+        with parsing(name):
+            return parse(response)
+
+    return run
 
 
 # --------------------------------------------------------------------------- observers
@@ -441,12 +451,15 @@ class CallState(Generic[T]):
             headers=call_headers or None,
         )
         # The service's headers (auth, Accept, User-Agent: only there when the caller gave
-        # its own http_client) win over the client's and the builder's. They are set on
-        # the built request one by one: httpx merging a headers dict copies and rescans
-        # every header, three times the cost.
+        # its own http_client) win over the client's and the builder's, except the Accept
+        # of an operation that answers a file (Take, Export: set in _calls). They are set
+        # on the built request one by one: httpx merging a headers dict copies and
+        # rescans every header, three times the cost.
         headers = request.headers
+        keep_accept = call_headers is not None and "Accept" in call_headers
         for name, value in own.items():
-            headers[name] = value
+            if not (keep_accept and name == "Accept"):
+                headers[name] = value
         headers["X-Request-ID"] = self.request_id
         if capped is not None:
             request.extensions["timeout"] = capped.as_dict()

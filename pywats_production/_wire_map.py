@@ -1,6 +1,6 @@
 """The wire map: which member of which spec schema each domain model reads or writes.
 
-The domain models (``models.py``) are written by hand, for speed and for typed errors
+The domain models (``models.py``) are written by hand, for speed and for drift reports
 that name the member at fault. This table holds them to the spec: the templates emit,
 in every generated model module, a ``WIRE_MEMBERS`` table (JSON name, Python name, type,
 required) taken from ``spec/``, and :func:`check` compares the two. Every member of every
@@ -160,10 +160,12 @@ BINDINGS: tuple[Binding, ...] = (
         _M + "SerialNumberRecord",
         {
             "serialNumber": _S,
-            "taken": _B,
+            "taken": "one of boolean | date-time",
             "takenUtc": _DT,
+            "seq": _I,
             "refSN": _S,
             "refPN": _S,
+            "refStn": _S,
             "stationName": _S,
         },
     ),
@@ -233,7 +235,13 @@ BINDINGS: tuple[Binding, ...] = (
         MAIN,
         "SaveUnitsResult",
         _M + "SaveUnitsResult",
-        {"errorCount": _I, "insertCount": _I, "updateCount": _I, "errors": "array of string"},
+        {
+            "errorCount": _I,
+            "okCount": _I,
+            "insertCount": _I,
+            "updateCount": _I,
+            "errors": "array of string",
+        },
     ),
     Binding(
         MAIN,
@@ -249,6 +257,12 @@ BINDINGS: tuple[Binding, ...] = (
             "processIndex": _I,
             "state": _I,
         },
+        unmapped={
+            "repairOperation": (
+                "sent on repair processes, with members nobody has recorded (spec): kept "
+                "in extra as received"
+            )
+        },
     ),
     # Error answers: the error classification reads these by name (case-insensitively,
     # among other message keys a server may use), not through a model class.
@@ -259,6 +273,7 @@ BINDINGS: tuple[Binding, ...] = (
         {"title": _S, "detail": _S, "message": _S, "parameter": _S, "code": _S},
         unmapped={"status": "the HTTP status line is authoritative, not the body's copy of it"},
     ),
+    Binding(MAIN, "WebApiError", None, {"Message": _S}),
 )
 
 # Schemas of a generated package that no domain model reads or writes, with the reason.
@@ -266,6 +281,10 @@ UNBOUND: Mapping[str, Mapping[str, str]] = {
     MAIN: {
         "SerialNumberUpload": (
             "multipart form of PUT SerialNumbers: the service sends the file part itself"
+        ),
+        "ProcessRepairOperationType0": (
+            "the generator's name for Process.repairOperation, an object of unrecorded "
+            "members, not mapped (see the Process binding)"
         ),
     },
 }

@@ -12,7 +12,7 @@ from http import HTTPStatus
 
 from starlette.responses import Response
 
-__all__ = ["json_bytes", "problem"]
+__all__ = ["error_response", "json_bytes", "problem"]
 
 
 def json_bytes(value: object) -> bytes:
@@ -51,4 +51,42 @@ def problem(
         body["parameter"] = parameter
     return Response(
         json_bytes(body), status, headers=dict(headers or {}), media_type="application/problem+json"
+    )
+
+
+def error_response(
+    style: str,
+    status: int,
+    code: str | None,
+    detail: str,
+    parameter: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """Build an error answer in one of the mock's error styles.
+
+    Args:
+        style: ``text`` (the server's bare message, ``text/plain``), ``webapi``
+            (``{"Message": ...}`` as ASP.NET Web API words it) or ``problem``
+            (``application/problem+json`` with ``code`` and ``parameter``).
+        status: HTTP status.
+        code: Machine-readable reason (only the problem style sends it).
+        detail: Human-readable explanation.
+        parameter: The offending parameter (only the problem style sends it).
+        headers: Extra headers (Retry-After, WWW-Authenticate, Allow).
+
+    Returns:
+        The response.
+
+    """
+    if style == "problem":
+        return problem(status, code, detail, parameter, headers)
+    if style == "webapi":
+        return Response(
+            json_bytes({"Message": detail}),
+            status,
+            headers=dict(headers or {}),
+            media_type="application/json",
+        )
+    return Response(
+        detail.encode("utf-8"), status, headers=dict(headers or {}), media_type="text/plain"
     )
