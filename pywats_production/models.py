@@ -1732,7 +1732,7 @@ class SerialNumberUploadResult:
             data: JsonValue = json.loads(content)
         except ValueError:
             text = content.decode("utf-8", "replace")
-            from pywats_production.serials import parse_take
+            from pywats_production._take import parse_take
 
             try:
                 return cls(existing=tuple(parse_take(content)), raw=text)
@@ -1740,7 +1740,7 @@ class SerialNumberUploadResult:
                 report_drift("SerialNumberUpload", "an answer that is neither JSON nor a list")
                 return cls(raw=text)
         if isinstance(data, str):
-            from pywats_production.serials import parse_take
+            from pywats_production._take import parse_take
 
             try:
                 return cls(existing=tuple(parse_take(data)), raw=data)

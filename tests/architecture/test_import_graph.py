@@ -96,14 +96,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 # Cycles known and not yet removed, with the way out. Keep this empty: an entry is a debt.
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({f"{PACKAGE}.models", f"{PACKAGE}.serials"}): (
-        "SerialNumberUploadResult.from_answer (models) reads a non-JSON upload answer with "
-        "serials.parse_take (lazily), while serials builds models' records: move the Take "
-        "parsers (parse_take and its readers, which use nothing of models) into a module "
-        "of their own that both import"
-    ),
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 def test_no_import_cycle_in_the_package() -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import pywats_production as wp
 from pywats_production import _calls, serials
 from pywats_production._json import JsonValue
-from pywats_production.serials import _CANONICAL_TAKE, _number_of, _SnReader
+from pywats_production._take import _CANONICAL_TAKE, _number_of, _SnReader
 
 ID_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"&<>')
 WS = st.text(alphabet=" \t\r\n", max_size=3)
