@@ -113,7 +113,7 @@ def problem_fields(body: bytes, content_type: str | None) -> tuple[str, str | No
     if looks_json and len(body) <= _MAX_PROBLEM_PARSE:
         try:
             data = json.loads(body.lstrip(b"\xef\xbb\xbf"))
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
         if isinstance(data, str):
             return data, None, None

@@ -25,6 +25,7 @@ from .errors import (
     WatsApiError,
     WatsConnectionError,
     WatsError,
+    WatsInputError,
     WatsResponseError,
     WatsTimeoutError,
     error_from_response,
@@ -262,9 +263,12 @@ def _retry_after(response: httpx.Response) -> float | None:
     if value is None:
         return None
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "nan" is no number of seconds: read it as unreadable, not as "no wait".
+        return 1.0 if seconds != seconds else max(seconds, 0.0)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -409,8 +413,11 @@ class CallState(Generic[T]):
         self.attempts += 1
         request_args = self.call.request
         call_headers = request_args.get("headers")
-        # The service's headers (auth, Accept, User-Agent) win over the builder's.
-        headers = {**call_headers, **self._headers} if call_headers else dict(self._headers)
+        # The service's headers (auth, Accept, User-Agent) win over the builder's. An
+        # httpx.Headers, not a dict: its repr masks Authorization, so a traceback that shows
+        # locals (capture_locals=True) does not show the token.
+        headers = httpx.Headers(call_headers)
+        headers.update(self._headers)
         headers["X-Request-ID"] = self.request_id
         # No attempt may outlive the call's deadline, whatever the client's timeouts.
         capped = _capped_timeout(client.timeout, self.remaining)
@@ -420,14 +427,22 @@ class CallState(Generic[T]):
             # The URL httpx's relative merge would give (base path + path), built as text at
             # a third of the cost: this runs on every attempt of every call.
             url = base.rstrip("/") + url
-        request = client.build_request(
-            request_args["method"],
-            url,
-            params=request_args.get("params"),
-            json=request_args.get("json"),
-            files=request_args.get("files"),
-            headers=headers,
-        )
+        try:
+            request = client.build_request(
+                request_args["method"],
+                url,
+                params=request_args.get("params"),
+                json=request_args.get("json"),
+                files=request_args.get("files"),
+                headers=headers,
+            )
+        except (httpx.InvalidURL, UnicodeEncodeError, ValueError) as exc:
+            # Arguments httpx cannot put in a request (a URL over 64 KiB, say): bad input,
+            # and nothing was sent.
+            raise WatsInputError(
+                f"{self.call.op.name}: the request cannot be built from these arguments "
+                f"({type(exc).__name__}: {str(exc)[:200]})"
+            ) from None
         if capped is not None:
             request.extensions["timeout"] = capped.as_dict()
         self.in_doubt = True
@@ -534,7 +549,10 @@ class CallState(Generic[T]):
             except WatsError as exc:
                 # in_doubt stays set: a Take that was applied but cannot be read.
                 raise self._finish(exc) from None
-            self.in_doubt = False
+            if self.call.op.reliability.replayable:
+                self.in_doubt = False
+            # else (a Take): the caller clears in_doubt once the result is in its hands or
+            # ledger, so an interrupt in between still leaves the numbers findable.
             self._finish(None)
             return result
         # A 5xx may come after the work was done; any other refusal means it was not.
@@ -567,6 +585,28 @@ class CallState(Generic[T]):
             # The server may have taken numbers before failing.
             raise self._finish(UnknownOutcome(error, self.attempts, self.request_id, status))
         raise self._finish(error)
+
+    def out_of_time(self, why: str) -> BaseException:
+        """End the call before its next attempt is sent: no time is left for it.
+
+        Returns the error to raise: a :class:`WatsTimeoutError` that says the request was
+        not sent, or an :class:`UnknownOutcome` when an earlier attempt of a call that
+        cannot be replayed may have been applied.
+        """
+        op = self.call.op
+        info = self._info
+        error = WatsTimeoutError(
+            f"{op.method} {op.path}: {why}",
+            method=op.method,
+            url=info.url if info else op.path,
+            request_id=self.request_id,
+            attempts=self.attempts,
+            operation=op.name,
+            request_sent=False,
+        )
+        if self.any_in_doubt and not op.reliability.replayable:
+            return self._finish(UnknownOutcome(error, self.attempts, self.request_id, None))
+        return self._finish(error)
 
     def _finish(self, error: BaseException | None) -> BaseException:
         """End the call once: log a failure, record it for capture_calls, end the scope."""

@@ -279,7 +279,7 @@ class _Entry:
 
     def __init__(self) -> None:
         self.alock: asyncio.Lock | None = None
-        self.tlock: threading.Lock | None = None
+        self.tlock: threading.RLock | None = None
         self.users = 0
 
 
@@ -346,10 +346,19 @@ class _Hold:
         entry = self._gate.enter(self._key)
         with self._gate._guard:
             if entry.tlock is None:
-                entry.tlock = threading.Lock()
+                # Re-entrant only for _is_owned: a KeyboardInterrupt can arrive right after
+                # acquire() returned, and the handler must know whether to release.
+                entry.tlock = threading.RLock()
             lock = entry.tlock
-        lock.acquire()
-        self._entry, self._mode = entry, "sync"
+        try:
+            lock.acquire()
+            self._entry, self._mode = entry, "sync"
+        except BaseException:
+            if lock._is_owned():  # type: ignore[attr-defined]
+                lock.release()
+            self._entry, self._mode = None, ""
+            self._gate.leave(self._key)
+            raise
 
     def __exit__(
         self,

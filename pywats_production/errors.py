@@ -137,6 +137,8 @@ class WatsError(Exception):
     _unpicklable: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, message: str = "") -> None:
+        # Masked here, once: args, message, repr, pickles and tracebacks all carry this text.
+        message = redact_text(message) if message else message
         super().__init__(message)
         self.message: str = message
 
@@ -144,6 +146,13 @@ class WatsError(Exception):
         return _one_line(redact_text(self.message), 2000)
 
     def __repr__(self) -> str:
+        try:
+            return self._repr()
+        except AttributeError:
+            # Called before __init__ finished (a traceback showing locals): no crash.
+            return f"{type(self).__name__}(<incomplete>)"
+
+    def _repr(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
 
     def __reduce__(
@@ -173,7 +182,7 @@ class WatsInputError(WatsError, ValueError):
         super().__init__(message)
         self.parameter: str | None = parameter
 
-    def __repr__(self) -> str:
+    def _repr(self) -> str:
         return f"{type(self).__name__}({str(self)!r}, parameter={self.parameter!r})"
 
 
@@ -306,7 +315,8 @@ class WatsApiError(WatsError):
         self.attempts: int = attempts
         self.operation: str | None = operation
         self.retry_after: float | None = retry_after
-        self.body: bytes = redact_bytes(body[:MAX_BODY_BYTES])
+        # Masked before it is cut: a secret across the cut must not leave its first half.
+        self.body: bytes = redact_bytes(body[: MAX_BODY_BYTES * 2])[:MAX_BODY_BYTES]
 
     def __str__(self) -> str:
         text = f"{self.status} {_reason(self.status)}: {self.method} {_target(self.url)}"
@@ -327,7 +337,7 @@ class WatsApiError(WatsError):
             text += f" ({', '.join(notes)})"
         return _one_line(text, 2000)
 
-    def __repr__(self) -> str:
+    def _repr(self) -> str:
         return (
             f"{type(self).__name__}(status={self.status}, method={self.method!r}, "
             f"url={self.url!r}, message={self.message!r}, code={self.code!r}, "
@@ -611,7 +621,7 @@ class WatsConnectionError(WatsError):
         notes.append("request was sent" if self.request_sent else "request not sent")
         return _one_line(f"{text} ({', '.join(notes)})", 2000)
 
-    def __repr__(self) -> str:
+    def _repr(self) -> str:
         return (
             f"{type(self).__name__}(method={self.method!r}, url={self.url!r}, "
             f"message={self.message!r}, request_sent={self.request_sent}, "
@@ -767,7 +777,7 @@ class AmbiguousOutcomeError(WatsError):
             text += f" ({', '.join(notes)})"
         return _one_line(text, 2000)
 
-    def __repr__(self) -> str:
+    def _repr(self) -> str:
         return (
             f"{type(self).__name__}(operation={self.operation!r}, message={self.message!r}, "
             f"request_id={self.request_id!r}, attempts={self.attempts}, "

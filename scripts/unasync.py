@@ -34,6 +34,8 @@ REWRITES: list[tuple[str, str]] = [
     ("__aexit__", "__exit__"),
     (".aclose()", ".close()"),
     ("aiter_bytes", "iter_bytes"),
+    ("aread_capped", "read_capped"),
+    ("abounded", "bounded"),
     ("agather", "gather"),
     ("aresolve", "resolve"),
     ("asleep", "sleep"),
