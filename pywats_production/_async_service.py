@@ -114,12 +114,16 @@ def _chunks_disjoint(calls: Sequence[Call[SaveUnitsResult]]) -> bool:
     return True
 
 
-async def _read_answer(response: httpx.Response, limit: int) -> bytes:
+async def _read_answer(response: httpx.Response, limit: int) -> httpx.Response:
     # Every answer is read with a cap on its inflated size; an error answer is cut (its
-    # start says what went wrong), a success past the cap is refused.
+    # start says what went wrong), a success past the cap is refused. The body is never a
+    # local of the send loop: tracebacks that show locals would show it.
     error = response.status_code >= 400
     try:
-        return await aread_capped(response, ERROR_BODY_CAP if error else limit, truncate=error)
+        return _settled(
+            response,
+            await aread_capped(response, ERROR_BODY_CAP if error else limit, truncate=error),
+        )
     except BodyTooLarge as exc:
         raise too_large(limit, exc.received, str(response.request.url)) from None
     except ValueError as exc:
@@ -322,15 +326,15 @@ class AsyncProductionService:
                 request = state.next_request(self._client)
                 try:
                     async with abounded(state.remaining):
-                        response = await self._client.send(request, stream=True)
+                        streamed = await self._client.send(request, stream=True)
                         try:
-                            body = await _read_answer(response, limit)
+                            response = await _read_answer(streamed, limit)
                         finally:
-                            await response.aclose()
+                            await streamed.aclose()
                 except httpx.HTTPError as exc:
                     step = state.failed(exc)
                 else:
-                    outcome = state.answered(_settled(response, body), body)
+                    outcome = state.answered(response)
                     if not isinstance(outcome, RetryStep):
                         return outcome
                     step = outcome
@@ -778,8 +782,19 @@ class AsyncProductionService:
                 only_in_sequence,
                 format,
             )
-        async with self._takes.hold(take):
-            return await self._take(call, take, retry)
+        handed: list[str] | None = None
+        try:
+            async with self._takes.ahold(take):
+                # Bound on the line of the call itself: from the moment _take has returned,
+                # an interrupt (Ctrl-C, a cancellation) before the caller has the numbers
+                # lists the take as pending.
+                handed = await self._take(call, take, retry)
+                self._takes.delivered(take, handed)
+            return handed
+        except BaseException as exc:
+            if handed is not None:
+                self._takes.pend(attrs.evolve(take, ended=utcnow()), _pending_reason(exc))
+            raise
 
     async def _take(
         self, call: Call[list[str]], take: PendingTake, retry: RetryPolicy | None
@@ -807,8 +822,8 @@ class AsyncProductionService:
                     state, delay = following
                     await asleep(delay)
                     continue
-                self._takes.delivered(take, numbers)
-                state.in_doubt = False
+                # in_doubt stays set: until the caller's frame holds the numbers, an
+                # interrupt must leave this take pending (take_serial_numbers settles it).
                 return numbers
         except AmbiguousOutcomeError:
             raise
@@ -919,7 +934,7 @@ class AsyncProductionService:
         return (await self._settle_take(take, retry)).numbers
 
     async def _settle_take(self, take: PendingTake, retry: RetryPolicy | None) -> Attribution:
-        async with self._takes.hold(take):
+        async with self._takes.ahold(take):
             records = await self._lookup_take(take, retry)
             shared = self._takes.shared(take)
             found = attribute(take, records, self._takes.excluded(take), shared=shared)

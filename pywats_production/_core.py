@@ -539,8 +539,13 @@ class CallState(Generic[T]):
             raise self._finish(UnknownOutcome(error, self.attempts, self.request_id, None))
         raise self._finish(error)
 
-    def answered(self, response: httpx.Response, body: bytes) -> T | RetryStep:
-        """Handle an answer: return the parsed result, a retry step, or raise."""
+    def answered(self, response: httpx.Response) -> T | RetryStep:
+        """Handle a read answer: return the parsed result, a retry step, or raise.
+
+        The body is only read inside helpers that have returned before anything is raised:
+        a traceback that shows locals (``capture_locals=True``) never shows what the
+        server sent (which may echo the token).
+        """
         status = response.status_code
         if status < 300:
             self._report(status, None, False)
@@ -568,23 +573,26 @@ class CallState(Generic[T]):
         self._report(status, None, delay is not None)
         if delay is not None:
             return RetryStep(delay)
+        error = self._refusal(response, retry_after)
+        if status >= 500 and not self.call.op.reliability.replayable:
+            # The server may have taken numbers before failing.
+            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id, status))
+        raise self._finish(error)
+
+    def _refusal(self, response: httpx.Response, retry_after: float | None) -> WatsApiError:
         info = self._info
         assert info is not None
-        error = error_from_response(
-            status=status,
+        return error_from_response(
+            status=response.status_code,
             method=info.method,
             url=info.url,
-            body=body,
+            body=response.content,
             content_type=response.headers.get("content-type"),
             request_id=self.request_id,
             attempts=self.attempts,
             operation=info.operation,
             retry_after=retry_after,
         )
-        if status >= 500 and not self.call.op.reliability.replayable:
-            # The server may have taken numbers before failing.
-            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id, status))
-        raise self._finish(error)
 
     def out_of_time(self, why: str) -> BaseException:
         """End the call before its next attempt is sent: no time is left for it.

@@ -112,12 +112,16 @@ def _chunks_disjoint(calls: Sequence[Call[SaveUnitsResult]]) -> bool:
     return True
 
 
-def _read_answer(response: httpx.Response, limit: int) -> bytes:
+def _read_answer(response: httpx.Response, limit: int) -> httpx.Response:
     # Every answer is read with a cap on its inflated size; an error answer is cut (its
-    # start says what went wrong), a success past the cap is refused.
+    # start says what went wrong), a success past the cap is refused. The body is never a
+    # local of the send loop: tracebacks that show locals would show it.
     error = response.status_code >= 400
     try:
-        return read_capped(response, ERROR_BODY_CAP if error else limit, truncate=error)
+        return _settled(
+            response,
+            read_capped(response, ERROR_BODY_CAP if error else limit, truncate=error),
+        )
     except BodyTooLarge as exc:
         raise too_large(limit, exc.received, str(response.request.url)) from None
     except ValueError as exc:
@@ -320,15 +324,15 @@ class ProductionService:
                 request = state.next_request(self._client)
                 try:
                     with bounded(state.remaining):
-                        response = self._client.send(request, stream=True)
+                        streamed = self._client.send(request, stream=True)
                         try:
-                            body = _read_answer(response, limit)
+                            response = _read_answer(streamed, limit)
                         finally:
-                            response.close()
+                            streamed.close()
                 except httpx.HTTPError as exc:
                     step = state.failed(exc)
                 else:
-                    outcome = state.answered(_settled(response, body), body)
+                    outcome = state.answered(response)
                     if not isinstance(outcome, RetryStep):
                         return outcome
                     step = outcome
@@ -774,8 +778,19 @@ class ProductionService:
                 only_in_sequence,
                 format,
             )
-        with self._takes.hold(take):
-            return self._take(call, take, retry)
+        handed: list[str] | None = None
+        try:
+            with self._takes.hold(take):
+                # Bound on the line of the call itself: from the moment _take has returned,
+                # an interrupt (Ctrl-C, a cancellation) before the caller has the numbers
+                # lists the take as pending.
+                handed = self._take(call, take, retry)
+                self._takes.delivered(take, handed)
+            return handed
+        except BaseException as exc:
+            if handed is not None:
+                self._takes.pend(attrs.evolve(take, ended=utcnow()), _pending_reason(exc))
+            raise
 
     def _take(
         self, call: Call[list[str]], take: PendingTake, retry: RetryPolicy | None
@@ -803,8 +818,8 @@ class ProductionService:
                     state, delay = following
                     sleep(delay)
                     continue
-                self._takes.delivered(take, numbers)
-                state.in_doubt = False
+                # in_doubt stays set: until the caller's frame holds the numbers, an
+                # interrupt must leave this take pending (take_serial_numbers settles it).
                 return numbers
         except AmbiguousOutcomeError:
             raise

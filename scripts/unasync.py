@@ -36,6 +36,7 @@ REWRITES: list[tuple[str, str]] = [
     ("aiter_bytes", "iter_bytes"),
     ("aread_capped", "read_capped"),
     ("abounded", "bounded"),
+    ("_takes.ahold(", "_takes.hold("),
     ("agather", "gather"),
     ("aresolve", "resolve"),
     ("asleep", "sleep"),
