@@ -305,6 +305,15 @@ def _capped_timeout(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout |
     )
 
 
+class _RequestHeaders(dict[str, str]):
+    """A plain dict of request headers whose repr hides the Authorization value."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr({k: "[secure]" if k.lower() == "authorization" else v for k, v in self.items()})
+
+
 class UnknownOutcome(Exception):
     """Raised to the caller of a CONSUMES call when the outcome cannot be known.
 
@@ -413,10 +422,9 @@ class CallState(Generic[T]):
         self.attempts += 1
         request_args = self.call.request
         call_headers = request_args.get("headers")
-        # The service's headers (auth, Accept, User-Agent) win over the builder's. An
-        # httpx.Headers, not a dict: its repr masks Authorization, so a traceback that shows
-        # locals (capture_locals=True) does not show the token.
-        headers = httpx.Headers(call_headers)
+        # The service's headers (auth, Accept, User-Agent) win over the builder's. Their
+        # repr masks Authorization: a traceback that shows locals does not show the token.
+        headers = _RequestHeaders(call_headers) if call_headers else _RequestHeaders()
         headers.update(self._headers)
         headers["X-Request-ID"] = self.request_id
         # No attempt may outlive the call's deadline, whatever the client's timeouts.

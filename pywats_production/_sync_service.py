@@ -130,17 +130,15 @@ def _read_answer(response: httpx.Response, limit: int) -> httpx.Response:
 
 def _settled(response: httpx.Response, body: bytes) -> httpx.Response:
     """Return the answer as a read response (its body already inflated)."""
-    return httpx.Response(
-        response.status_code,
-        headers=[
-            (k, v)
-            for k, v in response.headers.multi_items()
-            if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")
-        ],
-        content=body,
-        request=response.request,
-        extensions=response.extensions,
-    )
+    if body is not _content_if_read(response):
+        # What Response.read() would have stored. Set in place: building a new Response
+        # costs as much as all the rest of the SDK's own work on a call.
+        response._content = body
+    return response
+
+
+def _content_if_read(response: httpx.Response) -> bytes | None:
+    return getattr(response, "_content", None)
 
 
 class ProductionService:

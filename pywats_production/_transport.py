@@ -212,14 +212,19 @@ def install_deadline(client: httpx.Client | httpx.AsyncClient) -> bool:
     return wrapped
 
 
-@contextlib.contextmanager
-def bounded(seconds: float) -> Iterator[None]:
-    """Bound every network operation inside the block to ``seconds`` from now."""
-    token = _DEADLINE.set(time.monotonic() + max(seconds, 0.0))
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
+class bounded:  # used like a function, as its async twin
+    """Bound every network operation inside the ``with`` block to ``seconds`` from now."""
+
+    __slots__ = ("_deadline", "_token")
+
+    def __init__(self, seconds: float) -> None:
+        self._deadline = time.monotonic() + max(seconds, 0.0)
+
+    def __enter__(self) -> None:
+        self._token = _DEADLINE.set(self._deadline)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _DEADLINE.reset(self._token)
 
 
 @contextlib.asynccontextmanager

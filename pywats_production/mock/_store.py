@@ -40,8 +40,8 @@ _UNIT_TEXT_FIELDS = (
 )
 
 
-MAX_POOL_SIZE = 10_000_000
-"""Largest serial-number pool a seed may declare."""
+MAX_POOL_SIZE = 100_000_000
+"""Largest serial-number pool a seed may declare (its bookkeeping is a byte an address)."""
 
 
 class SeedError(ValueError):
