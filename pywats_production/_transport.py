@@ -45,6 +45,9 @@ ACCEPT_ENCODING: Final = "gzip, deflate"
 ERROR_BODY_CAP: Final = 64 * 1024
 """Bytes read of an error answer: more than the error keeps or parses; the rest is dropped."""
 
+_INFLATE_STEP: Final = 256 * 1024
+"""Largest piece inflated at once: the memory an inflating read needs beyond its cap."""
+
 _DEADLINE: ContextVar[float | None] = ContextVar("pywats_production_deadline", default=None)
 
 
@@ -272,23 +275,26 @@ class _Inflater:
             raise ValueError(f"unsupported content-encoding {encoding!r}")
 
     def feed(self, data: bytes, room: int) -> Iterator[bytes]:
-        """Yield the inflated bytes of ``data``, each piece at most ``room + 1`` long."""
+        """Yield the inflated bytes of ``data`` in pieces of at most 256 KiB.
+
+        In all at most ``room + 1`` bytes come out before the caller (who counts) stops.
+        """
         if self._z is None:
             yield data
             return
         try:
             while data:
+                step = min(room + 1, _INFLATE_STEP)
                 if self._deflate:
                     try:
-                        out = self._z.decompress(data, room + 1)
+                        out = self._z.decompress(data, step)
                     except zlib.error:
                         # Some servers send raw deflate without the zlib wrapper.
-                        self._deflate = False
                         self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-                        out = self._z.decompress(data, room + 1)
+                        out = self._z.decompress(data, step)
                     self._deflate = False
                 else:
-                    out = self._z.decompress(data, room + 1)
+                    out = self._z.decompress(data, step)
                 data = self._z.unconsumed_tail
                 room -= len(out)
                 yield out

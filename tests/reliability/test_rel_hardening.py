@@ -551,3 +551,49 @@ def test_mock_token_still_works() -> None:
     service = wp.ProductionService("https://h.example", MOCK_TOKEN)
     assert service.config.token is not None
     service.close()
+
+
+# ------------------------------------------------------ content codings the SDK inflates
+
+UNIT = json.dumps({"serialNumber": "S", "partNumber": "P"}).encode()
+
+
+def _coded(coding: str) -> bytes:
+    import zlib
+
+    if coding == "gzip":
+        z = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    elif coding == "deflate":
+        z = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS)
+    elif coding == "raw-deflate":
+        z = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    else:
+        return UNIT
+    return z.compress(UNIT) + z.flush()
+
+
+@pytest.mark.parametrize(
+    "coding", ["gzip", "deflate", "raw-deflate", "identity", "br", "gzip-broken"]
+)
+def test_streamed_answers_are_inflated_by_the_sdk(coding: str) -> None:
+    """gzip and deflate (zlib-wrapped or raw) are read; others are a typed error."""
+    data = _coded(coding.replace("-broken", ""))
+    if coding.endswith("-broken"):
+        data = data[:10] + b"\xff" * 20
+    header = "deflate" if coding == "raw-deflate" else coding.replace("-broken", "")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.headers["accept-encoding"] == "gzip, deflate"
+        return httpx.Response(
+            200,
+            headers={"content-encoding": header, "content-type": "application/json"},
+            stream=httpx.ByteStream(data),
+        )
+
+    client = httpx.Client(transport=httpx.MockTransport(handler), base_url="https://h.example")
+    service = wp.ProductionService("https://h.example", TOKEN, http_client=client)
+    if coding in ("br", "gzip-broken"):
+        with pytest.raises(wp.WatsResponseError):
+            service.get_unit("S", "P")
+    else:
+        assert service.get_unit("S", "P").serial_number == "S"
