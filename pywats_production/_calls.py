@@ -377,7 +377,13 @@ def upload_serial_numbers(type_name: str, data: bytes | str, format: FileFormat)
     name = require_text(type_name, "type_name")
     fmt = normalize_format(format)
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise WatsInputError(
+                f"data holds a lone surrogate at position {exc.start}, which is not text",
+                parameter="data",
+            ) from None
     if not isinstance(data, bytes | bytearray) or not data:
         raise WatsInputError("data must be non-empty bytes or str", parameter="data")
     mime = "application/xml" if fmt == "XML" else "text/csv"

@@ -502,6 +502,17 @@ def test_unit_fields_are_validated_before_sending(fields: dict[str, Any]) -> Non
     assert recorder.requests == []  # not even the good unit's chunk
 
 
+def test_upload_text_with_a_lone_surrogate_is_an_input_error() -> None:
+    """Point 7: a str upload that cannot be UTF-8 gave UnicodeEncodeError; nothing sent."""
+    recorder = Recorder()
+    client = httpx.Client(transport=httpx.MockTransport(recorder), base_url="https://h.example")
+    service = wp.ProductionService("https://h.example", TOKEN, http_client=client)
+    with pytest.raises(wp.WatsInputError) as info:
+        service.upload_serial_numbers("SerialNumber", "SN1\nSN\ud800\n", format="CSV")
+    assert info.value.parameter == "data"
+    assert recorder.requests == []
+
+
 def test_valid_unit_fields_pass() -> None:
     """The checks refuse only what is wrong: these all reach the server."""
     import datetime as dt
