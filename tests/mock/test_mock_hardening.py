@@ -253,3 +253,25 @@ def test_raw_socket_fuzz_never_gets_a_5xx() -> None:
     assert server_errors == [], "\n".join(server_errors[:10])
     assert sum(n for s, n in statuses.items() if s is not None and s < 500) > count // 2
     assert app.violations == [], [str(v) for v in app.violations]
+
+
+def test_huge_upload_over_a_socket_is_413_without_reading_it() -> None:
+    """A 256 MB PUT announced by Content-Length: 413 before the body is read (it peaked
+    at 2.8 GB, then 500); a chunked one without a length is cut at the limit as well."""
+    app = create_app(seed="demo", token=TOKEN, strict=True)
+    with run_in_thread(app) as url:
+        port = int(url.rsplit(":", 1)[1])
+        head = (
+            f"PUT {UNITS} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {TOKEN}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 268435456\r\n\r\n"
+        ).encode()
+        assert _status(_send(port, head + b"[" * 65536)) == 413
+        chunked = (
+            f"PUT {UNITS} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {TOKEN}\r\n"
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        block = b"[" * (1 << 20)
+        body = b"".join(f"{len(block):x}\r\n".encode() + block + b"\r\n" for _ in range(40))
+        assert _status(_send(port, chunked + body + b"0\r\n\r\n")) == 413
+        with httpx.Client(base_url=url, headers=AUTH) as client:
+            _healthy(client)
