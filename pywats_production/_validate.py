@@ -326,7 +326,7 @@ def check_unit(unit: object, where: str) -> None:
         )
     phase = get("phase")
     if phase is not None and (
-        isinstance(phase, bool) or not isinstance(phase, int) or not 0 < phase <= INT32_MAX
+        isinstance(phase, bool) or not isinstance(phase, int) or not 0 <= phase <= INT32_MAX
     ):
         raise WatsInputError(
             f"{where}.phase must be a UnitPhase (or its int value), not {phase!r}",
