@@ -282,12 +282,20 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _sent(exc: httpx.HTTPError) -> bool:
     """Whether the request may have reached the server before ``exc``.
 
-    Only failures to open a connection (refused, unreachable, TLS handshake, proxy) or to
-    get one from the pool prove that nothing was sent; anything later may have reached
+    Only failures to open a connection (refused, unreachable, TLS handshake, proxy), to
+    get one from the pool, or the HTTP layer's refusal to write the request prove that
+    nothing was sent; anything later may have reached
     the server, even if the error is a write error.
     """
+    # LocalProtocolError: the HTTP layer refused to write the request (a header value
+    # with a line break, say): it raises before the head goes out.
     return not isinstance(
-        exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ProxyError
+        exc,
+        httpx.ConnectError
+        | httpx.ConnectTimeout
+        | httpx.PoolTimeout
+        | httpx.ProxyError
+        | httpx.LocalProtocolError,
     )
 
 

@@ -228,6 +228,31 @@ def test_unusable_token_is_refused_at_construction(kind: str, bad: object) -> No
                 assert line not in text
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_request_the_http_layer_refuses_is_not_sent(kind: str) -> None:
+    """Point 3: a header httpx will not write (here from the user's client) means nothing
+    was sent: a Take is not ambiguous, and the error does not carry the header."""
+    ok = answer(200, b"<SerialNumbers/>", content_type="application/xml")
+    bad = {"X-Station-Secret": "line1\nS3cretHeaderValue"}
+    with serve(ok) as server:
+        if kind == "sync":
+            client = httpx.Client(base_url=server.url, headers=bad)
+            service = wp.ProductionService(server.url, TOKEN, http_client=client)
+            _, error = timed(lambda: service.take_serial_numbers("SerialNumber", 1))
+            client.close()
+        else:
+
+            async def main() -> None:
+                async with httpx.AsyncClient(base_url=server.url, headers=bad) as aclient:
+                    service = wp.AsyncProductionService(server.url, TOKEN, http_client=aclient)
+                    await service.take_serial_numbers("SerialNumber", 1)
+
+            _, error = timed(lambda: asyncio.run(main()))
+        assert server.requests == []
+    assert isinstance(error, wp.WatsConnectionError), repr(error)
+    assert error.request_sent is False
+
+
 def test_token_bytes_are_decoded() -> None:
     """Point 3/8: ``token=b"..."`` is the same token as its ASCII text."""
     service = wp.ProductionService("https://wats.example.com", TOKEN.encode())
