@@ -52,7 +52,7 @@ def test_body_over_the_limit_is_413(client: httpx.Client) -> None:
     assert len(big) > 32 * 1024 * 1024
     response = client.put(UNITS, content=big, headers=JSON)
     assert response.status_code == 413
-    assert response.json()["code"] == "body_too_large"
+    assert "larger than" in response.text  # in the mock's error style (text by default)
     _healthy(client)
 
 
