@@ -166,7 +166,13 @@ _CLI_MOCK = (f"{PACKAGE}.cli", f"{PACKAGE}.mock")
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     f"{PACKAGE}._core": (f"{PACKAGE}._calls", *_SERVICES, *_CLI_MOCK),
     f"{PACKAGE}._calls": (*_SERVICES, *_CLI_MOCK),
-    f"{PACKAGE}.models": (f"{PACKAGE}._core", f"{PACKAGE}._calls", *_SERVICES, *_CLI_MOCK),
+    f"{PACKAGE}.models": (
+        f"{PACKAGE}._core",
+        f"{PACKAGE}._calls",
+        f"{PACKAGE}.serials",
+        *_SERVICES,
+        *_CLI_MOCK,
+    ),
     f"{PACKAGE}.phase": (f"{PACKAGE}._core", f"{PACKAGE}._calls", *_SERVICES, *_CLI_MOCK),
     f"{PACKAGE}.mock": (
         f"{PACKAGE}._core",
