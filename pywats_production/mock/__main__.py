@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import create_app, serve
+from . import SERVER_VERSION, create_app, serve
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,8 +31,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-strict", action="store_true", help="do not validate responses against the spec"
     )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
+    parser.add_argument(
+        "--server-version",
+        default=SERVER_VERSION,
+        metavar="VERSION",
+        help=(
+            f"the WATS server version to act as (default {SERVER_VERSION}); operations newer "
+            "than it answer 404, e.g. 2025.3.9.824 serves only the published ones"
+        ),
+    )
     args = parser.parse_args(argv)
-    app = create_app(seed=args.seed, token=args.token, strict=not args.no_strict)
+    try:
+        app = create_app(
+            seed=args.seed,
+            token=args.token,
+            strict=not args.no_strict,
+            server_version=args.server_version,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
     return serve(app, args.host, args.port, log_level=args.log_level)
 
 

@@ -24,6 +24,7 @@ from ._contract import (
     RequestInvalid,
     ResponseInvalid,
     ValidatedRequest,
+    version_parts,
 )
 from ._domain import DomainError, Violation
 from ._faults import ConnectionDropped, FaultInjector
@@ -35,7 +36,9 @@ from ._wire import FileInvalid, export_csv, export_xml, parse_csv, parse_xml, ta
 
 logger = logging.getLogger("pywats_production.mock")
 
-SERVER_VERSION = "24.2.0-mock"
+#: The server version the mock serves unless told otherwise: the newest line the SDK
+#: knows (pywats-api 0.6.0rc1 declares 2026.3.0 its minimum server).
+SERVER_VERSION = "2026.3.0"
 Handler = Callable[[ValidatedRequest], Response]
 
 
@@ -145,8 +148,11 @@ class MockApp:
         strict: bool = True,
         clock: Callable[[], datetime] | None = None,
         contract: Contract | None = None,
+        server_version: str = SERVER_VERSION,
     ) -> None:
         """See :func:`create_app`."""
+        self.server_version = server_version
+        self._version = version_parts(server_version)
         self.contract = contract or default_contract()
         self.store = Store(clock)
         self.faults = FaultInjector()
@@ -175,6 +181,12 @@ class MockApp:
             "deleteUnitChange": self._delete_unit_change,
             "getServerVersion": self._get_server_version,
             "getProcesses": self._get_processes,
+            "queryUnits": self._query_units,
+            "createUnit": self._create_unit,
+            "updateUnit": self._update_unit,
+            "deleteUnit": self._delete_unit,
+            "changeUnit": self._change_unit,
+            "setUnitTag": self._set_unit_tag,
         }
         missing = set(self.contract.operations) - set(self.handlers)
         if missing:
@@ -192,6 +204,19 @@ class MockApp:
     def app(self) -> MockApp:
         """The ASGI application (this object), for symmetry with wrappers."""
         return self
+
+    def serves(self, operation: Operation) -> bool:
+        """Tell whether this server version has ``operation`` (its ``x-wats-since``).
+
+        Args:
+            operation: a compiled operation of the contract.
+
+        Returns:
+            False for an operation newer than the version served: its route answers 404,
+            as an older server would.
+
+        """
+        return operation.since is None or self._version >= operation.since
 
     @property
     def violations(self) -> list[Violation]:
@@ -259,8 +284,10 @@ class MockApp:
         raw_path = raw_path.split(b"?", 1)[0]
         try:
             operation, path_values = self.contract.match(method, raw_path)
+            if not self.serves(operation):
+                raise NoRoute(self._allowed_on(operation.template))
         except NoRoute as exc:
-            if exc.allowed is None:
+            if not exc.allowed:
                 response = problem(404, None, f"no route {method} {scope['path']}")
             else:
                 response = problem(
@@ -304,6 +331,15 @@ class MockApp:
         if drop_after:
             await self._drop(send)
         await response(scope, receive, send)
+
+    def _allowed_on(self, template: str) -> list[str] | None:
+        # The methods of a path that this version serves (None: the path does not exist).
+        allowed = sorted(
+            op.method
+            for op in self.contract.operations.values()
+            if op.template == template and self.serves(op)
+        )
+        return allowed or None
 
     def _respond(
         self,
@@ -486,7 +522,46 @@ class MockApp:
         return _empty()
 
     def _get_server_version(self, request: ValidatedRequest) -> Response:
-        return _ok_json(SERVER_VERSION)
+        return _ok_json(self.server_version)
+
+    def _query_units(self, request: ValidatedRequest) -> Response:
+        p = request.params
+        top = p.get("$top")
+        return _ok_json(
+            self.store.query_units(
+                _str(p, "$filter"), top if isinstance(top, int) else None, _str(p, "$orderby")
+            )
+        )
+
+    def _create_unit(self, request: ValidatedRequest) -> Response:
+        self.store.create_unit(cast("Mapping[str, object]", request.body))
+        return _empty()
+
+    def _update_unit(self, request: ValidatedRequest) -> Response:
+        self.store.update_unit(cast("Mapping[str, object]", request.body))
+        return _empty()
+
+    def _delete_unit(self, request: ValidatedRequest) -> Response:
+        p = request.params
+        self.store.delete_unit(str(p["serialNumber"]), str(p["partNumber"]))
+        return _empty()
+
+    def _change_unit(self, request: ValidatedRequest) -> Response:
+        p = request.params
+        self.store.change_unit(
+            str(p["serialNumber"]),
+            str(p["partNumber"]),
+            str(p["newPartNumber"]),
+            str(p["newRevision"]),
+        )
+        return _empty()
+
+    def _set_unit_tag(self, request: ValidatedRequest) -> Response:
+        p = request.params
+        self.store.set_tag(
+            str(p["serialNumber"]), str(p["partNumber"]), str(p["key"]), str(p["value"])
+        )
+        return _empty()
 
     def _get_processes(self, request: ValidatedRequest) -> Response:
         p = request.params
@@ -510,6 +585,7 @@ def create_app(
     token: str | None = None,
     strict: bool = True,
     clock: Callable[[], datetime] | None = None,
+    server_version: str = SERVER_VERSION,
 ) -> MockApp:
     """Create a contract mock of the WATS Production API.
 
@@ -519,9 +595,16 @@ def create_app(
         strict: Validate every response against the spec; an off-contract one becomes a
             500 ``contract_violation`` and is recorded in ``store.violations``.
         clock: Returns the current time (UTC); used for taken times and the budget.
+        server_version: The version the mock serves (default ``2026.3.0``), answered by
+            ``GET /api/App/Version``. Operations newer than it (their ``x-wats-since`` in
+            the spec) answer 404, as an older server would: ``"2025.3.9.824"`` serves only
+            the published operations.
 
     Returns:
         The ASGI application.
+
+    Raises:
+        ValueError: a server version that does not start with dotted numbers.
 
     Example:
         >>> import httpx
@@ -530,4 +613,6 @@ def create_app(
         >>> client = httpx.AsyncClient(transport=MockAsyncTransport(app), base_url="http://wats-mock")
 
     """
-    return MockApp(seed=seed, token=token, strict=strict, clock=clock)
+    return MockApp(
+        seed=seed, token=token, strict=strict, clock=clock, server_version=server_version
+    )

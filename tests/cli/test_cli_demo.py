@@ -34,7 +34,7 @@ def test_demo_runs_the_whole_story() -> None:
     lines = out.splitlines()
     assert (
         lines[0]
-        == "wats-production demo: 5 boxes from 15 units on the contract mock (in-process, server 24.2.0-mock)"
+        == "wats-production demo: 5 boxes from 15 units on the contract mock (in-process, server 2026.3.0)"
     )
     table = lines[2 : 2 + STEPS + 2]
     assert table[0].split() == ["step", "items", "requests", "time", "result"]
@@ -192,7 +192,7 @@ def test_mock_command_serves_until_sigint() -> None:
         url = line.rsplit(" ", 1)[1].strip()
         assert (
             httpx.get(f"{url}/api/App/Version", headers={"Authorization": "Basic dG9r"}).json()
-            == "24.2.0-mock"
+            == "2026.3.0"
         )
         assert httpx.get(f"{url}/api/App/Version").status_code == 401
         proc.send_signal(signal.SIGINT)

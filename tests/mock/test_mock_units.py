@@ -250,7 +250,7 @@ async def test_batches_upsert_and_reject_missing_number(api: httpx.AsyncClient) 
 
 async def test_version_and_processes(api: httpx.AsyncClient) -> None:
     version = await api.get("/api/App/Version")
-    assert version.json() == "24.2.0-mock"
+    assert version.json() == "2026.3.0"
     processes = (await api.get("/api/App/Processes")).json()
     assert [(p["code"], p["name"]) for p in processes] == [
         (10, "ICT"),
