@@ -507,6 +507,8 @@ def _one_unit(unit: object, parameter: str = "unit") -> Unit:
 def create_unit(unit: Unit) -> Call[None]:
     """POST /api/Production/Unit."""
     checked = _one_unit(unit)
+    if checked.revision is None:
+        raise WatsInputError("create_unit needs unit.revision", parameter="unit.revision")
     require_text(checked.revision, "unit.revision")
     if checked.parent_serial_number is not None:
         # The server refuses it; saying so here loses nothing and sends nothing.

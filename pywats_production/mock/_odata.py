@@ -174,8 +174,13 @@ class _Compiler:
         raise FilterError("$filter", f"$filter: {_describe(node)} is not a condition")
 
     def compare(self, node: ast.Compare, variable: str | None) -> Predicate:
-        name, getter = self.field(node.left, variable)
-        kind = _KINDS[name]
+        getter: Getter
+        if isinstance(node.left, ast.Call) and node.left.func.name in ("tolower", "toupper"):
+            getter = self.text(node.left, variable)
+            name, kind = f"{node.left.func.name}()", "string"
+        else:
+            name, getter = self.field(node.left, variable)
+            kind = _KINDS[name]
         op = node.comparator
         if isinstance(op, ast.In):
             if not isinstance(node.right, ast.List):
