@@ -190,6 +190,41 @@ def build_parser() -> argparse.ArgumentParser:
     phase.add_argument("serial_number", metavar="SN")
     phase.add_argument("part_number", metavar="PN")
     phase.add_argument("phase", metavar="PHASE", help="e.g. 'Under production', FINALIZED, 16")
+    query = leaf(
+        unit,
+        "query",
+        "unit_query",
+        "find units by batch, phase, part number, sub-unit ... (server 2026.3 or newer)",
+    )
+    for flag, help_text in (
+        ("--serial-number", "the serial number equals SN"),
+        ("--part-number", "the part number equals PN"),
+        ("--revision", "the revision equals REV"),
+        ("--batch-number", "the batch number equals BATCH"),
+        ("--phase", "the phase is PHASE (name or number)"),
+        ("--process-code", "the current process code is CODE"),
+        ("--current-location", "the current location equals LOCATION"),
+        ("--serial-date-from", "serial date at or after this ISO 8601 time (naive = UTC)"),
+        ("--serial-date-to", "serial date at or before this ISO 8601 time (naive = UTC)"),
+        ("--has-sub-unit-part-number", "some direct sub-unit has this part number"),
+    ):
+        query.add_argument(flag, default=None, help=help_text)
+    query.add_argument(
+        "--filter", default=None, metavar="ODATA", help="a raw OData $filter, ANDed with the rest"
+    )
+    query.add_argument(
+        "--top", type=int, default=None, metavar="N", help="most units, 1 to 1000 (server: 100)"
+    )
+    query.add_argument("--orderby", default=None, metavar="ORDER", help="e.g. 'serialDate desc'")
+    query.add_argument(
+        "--all",
+        dest="all_pages",
+        action="store_true",
+        help="every matching unit, in pages (keyset order); not with --top or --orderby",
+    )
+    query.add_argument(
+        "--page-size", type=int, default=100, metavar="N", help="with --all: units per request"
+    )
     process = leaf(unit, "set-process", "unit_set_process", "set a unit's current process")
     process.add_argument("serial_number", metavar="SN")
     process.add_argument("part_number", metavar="PN")
@@ -360,6 +395,33 @@ def _dispatch(
         if handler == "unit_set_phase":
             return c.unit_set_phase(
                 ctx, _text(args, "serial_number"), _text(args, "part_number"), _text(args, "phase")
+            )
+        if handler == "unit_query":
+            fields = {
+                name: _optional(args, name)
+                for name in (
+                    "serial_number",
+                    "part_number",
+                    "revision",
+                    "batch_number",
+                    "phase",
+                    "process_code",
+                    "current_location",
+                    "serial_date_from",
+                    "serial_date_to",
+                    "has_sub_unit_part_number",
+                )
+            }
+            if args.all_pages and (args.top is not None or args.orderby is not None):
+                raise CliError("--all pages in key order: leave out --top and --orderby")
+            return c.unit_query(
+                ctx,
+                _optional(args, "filter"),
+                top=args.top,
+                orderby=_optional(args, "orderby"),
+                all_pages=bool(args.all_pages),
+                page_size=int(args.page_size),
+                fields=fields,
             )
         if handler == "unit_set_process":
             return c.unit_set_process(

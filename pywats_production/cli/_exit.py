@@ -11,6 +11,7 @@ from pywats_production.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    UnsupportedOperationError,
     WatsApiError,
     WatsConnectionError,
     WatsError,
@@ -113,6 +114,8 @@ def label_for(exc: BaseException) -> str:
         'usage'
 
     """
+    if isinstance(exc, UnsupportedOperationError):
+        return "not supported by this server"
     if isinstance(exc, WatsError | CliError):
         return {
             ExitCode.USAGE: "usage" if isinstance(exc, CliError) else "bad input",
