@@ -125,7 +125,7 @@ OPERATIONS: Mapping[str, Operation] = {
         _op("deleteUnitChange", _P + "delete_unit_change", "DELETE", _PROD + "Units/Changes/{id}", _CONV),
         _op("getServerVersion", _A + "get_server_version", "GET", "/api/App/Version", _SAFE),
         _op("getProcesses", _A + "get_processes", "GET", "/api/App/Processes", _SAFE),
-        _op("queryUnits", _P + "query_units", "GET", _PROD + "Unit/Query", _SAFE, True, SINCE_2026_3),
+        _op("queryUnits", _P + "query_units", "GET", _PROD + "Unit/Query", _SAFE, False, SINCE_2026_3),
         _op("createUnit", _P + "create_unit", "POST", _PROD + "Unit", _CHECK, False, SINCE_2026_3),
         _op("updateUnit", _P + "update_unit", "PUT", _PROD + "Unit", _UPSERT, False, SINCE_2026_3),
         _op("deleteUnit", _P + "delete_unit", "DELETE", _PROD + "Unit", _CONV, False, SINCE_2026_3),
