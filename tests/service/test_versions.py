@@ -549,3 +549,29 @@ def test_change_replayed_after_a_lost_answer_reads_back(
         with pytest.raises(wp.NotFoundError):
             run(service, "change_unit", "S", "P", "Q", "B")
     assert recorder.paths()[-1] == "/api/Production/Unit/S/Q"
+
+
+def test_unsupported_operation_error_pickles_with_its_fields() -> None:
+    import pickle
+
+    error = wp.UnsupportedOperationError("query_units", "2025.3.9.824", "2026.3")
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is wp.UnsupportedOperationError
+    assert (copy.operation, copy.server_version, copy.minimum_version) == (
+        "query_units",
+        "2025.3.9.824",
+        "2026.3",
+    )
+    assert str(copy) == str(error)
+    assert "UnsupportedOperationError" in wp.__all__
+    assert "UnsupportedOperationError" in wp.errors.__all__
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("2026.3.0", "2026.3"), ("2025.3.9.824", "published"), ("2026.2", None), ("nightly", None)],
+)
+def test_known_line(text: str, line: str | None) -> None:
+    found = compat.known_line(wp.ServerVersion.parse(text))
+    assert (found.name if found else None) == line
+    assert compat.known_line(None) is None
