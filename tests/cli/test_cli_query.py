@@ -101,7 +101,7 @@ def test_query_on_an_older_server_says_so() -> None:
         result = Cli(url, TOKEN)("unit", "query", "--part-number", "PCBA-100")
     assert result.code == ExitCode.ERROR
     assert result.err.strip() == (
-        "wats-production: not supported by this server: query_units needs a WATS server "
+        "wats-production: error: query_units needs a WATS server "
         "2026.3 or newer; this server is 2025.3.9.824"
     )
     assert result.out == ""
