@@ -9,6 +9,9 @@ Fixtures:
         Override it like any fixture, or run a test once per version with the marker
         ``@pytest.mark.wats_server_versions("2025.3.9.824", "2026.3.0")``.
     wats_mock_token: the token the fixtures' mock requires (``Basic <token>``).
+    wats_mock_error_style: how the mock words errors (``text``, the default, as a real
+        server; ``webapi``; ``problem``). Override it, or parametrize it, to test a client
+        against each.
     wats_mock: a fresh :class:`~pywats_production.mock.MockApp` (demo seed, strict); the
         test fails at teardown if it answered anything off the contract.
     wats_mock_url: the same mock served on a free loopback port (real sockets).
@@ -67,7 +70,15 @@ def wats_mock_token() -> str:
 
 
 @pytest.fixture
-def wats_mock(wats_mock_token: str, wats_server_version: str) -> Iterator[MockApp]:
+def wats_mock_error_style() -> str:
+    """Return the error style of the fixtures' mock (override to choose another)."""
+    return "text"
+
+
+@pytest.fixture
+def wats_mock(
+    wats_mock_token: str, wats_mock_error_style: str, wats_server_version: str
+) -> Iterator[MockApp]:
     """Yield a fresh contract mock (demo seed, strict mode, token required).
 
     It acts as server ``wats_server_version``: operations newer than it answer 404.
@@ -75,7 +86,11 @@ def wats_mock(wats_mock_token: str, wats_server_version: str) -> Iterator[MockAp
     from pywats_production.mock import create_app
 
     app = create_app(
-        seed="demo", token=wats_mock_token, strict=True, server_version=wats_server_version
+        seed="demo",
+        token=wats_mock_token,
+        strict=True,
+        error_style=wats_mock_error_style,
+        server_version=wats_server_version,
     )
     yield app
     if app.violations:

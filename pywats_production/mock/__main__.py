@@ -12,8 +12,10 @@ import yaml
 
 from pywats_production.cli._exit import ExitCode
 
-from . import SERVER_VERSION, create_app, serve
+from . import create_app, serve
+from ._app import DEFAULT_ERROR_STYLE, SERVER_VERSION
 from ._contract import version_parts
+from ._domain import ERROR_STYLES
 from ._store import SeedError
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
@@ -50,12 +52,14 @@ def _port(text: str) -> int:
     return value
 
 
-def _server_version(text: str) -> str:
+def _version(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the server version must not be blank")
     try:
-        version_parts(text)
+        version_parts(text)  # operations are served by version: it must compare
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
+    return text.strip()
 
 
 def build_parser(prog: str = "python -m pywats_production.mock") -> argparse.ArgumentParser:
@@ -100,22 +104,26 @@ def build_parser(prog: str = "python -m pywats_production.mock") -> argparse.Arg
         help="do not validate responses against the spec (default: validate)",
     )
     parser.add_argument(
+        "--server-version",
+        type=_version,
+        default=SERVER_VERSION,
+        help=f"what GET /api/App/Version answers; operations newer than it answer 404, "
+        f"e.g. 2025.3.9.824 serves only the published ones (default: {SERVER_VERSION})",
+    )
+    parser.add_argument(
+        "--error-style",
+        type=str.lower,
+        choices=ERROR_STYLES,
+        default=DEFAULT_ERROR_STYLE,
+        help="error bodies: text, the bare message as a real server sends it; webapi, "
+        '{"Message": ...}; problem, problem+json with a code (default: text)',
+    )
+    parser.add_argument(
         "--log-level",
         default="warning",
         type=str.lower,
         choices=LOG_LEVELS,
         help="uvicorn's log level (default: warning)",
-    )
-    parser.add_argument(
-        "--server-version",
-        default=SERVER_VERSION,
-        type=_server_version,
-        metavar="VERSION",
-        help=(
-            f"the WATS server version to act as, answered by App/Version (default: "
-            f"{SERVER_VERSION}); operations newer than it answer 404, e.g. 2025.3.9.824 "
-            "serves only the published ones"
-        ),
     )
     return parser
 
@@ -163,6 +171,7 @@ def main(
             token=args.token,
             strict=not args.no_strict,
             server_version=args.server_version,
+            error_style=args.error_style,
         )
     except FileNotFoundError:
         known = "demo, empty" if args.seed.lower() not in ("demo", "empty") else "demo or empty"

@@ -31,7 +31,7 @@ async def client_for(app: MockApp) -> httpx.AsyncClient:
 
 @pytest.fixture
 async def old_api() -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(seed="demo", server_version=OLD)
+    app = create_app(seed="demo", server_version=OLD, error_style="problem")
     async with await client_for(app) as client:
         yield client
     assert app.violations == []
@@ -76,7 +76,7 @@ async def test_a_method_of_a_served_path_is_still_405() -> None:
 
 
 def test_a_version_without_numbers_is_refused() -> None:
-    with pytest.raises(ValueError, match="dotted numbers"):
+    with pytest.raises(ValueError, match="server_version must start with dotted numbers"):
         create_app(server_version="nightly")
 
 
