@@ -56,6 +56,9 @@ def spec_check(session: nox.Session) -> None:
     """Compare spec/ with a server's published document: `nox -s spec_check -- [PATH|URL]`."""
     _install(session)
     session.run("python", "-m", "pywats_production.spec_check", *session.posargs)
+    if not session.posargs:
+        # The internal contract against the server's internal document, the same way.
+        session.run("python", "-m", "pywats_production.spec_check", "--internal")
 
 
 @nox.session(python=PYTHON)

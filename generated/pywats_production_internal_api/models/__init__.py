@@ -7,6 +7,7 @@ from .internal_serial_number_state import InternalSerialNumberState
 from .internal_unit import InternalUnit
 from .problem import Problem
 from .serial_number_range import SerialNumberRange
+from .serial_number_range_identifier import SerialNumberRangeIdentifier
 from .serial_number_statistics import SerialNumberStatistics
 from .serial_number_xml_envelope import SerialNumberXmlEnvelope
 from .site import Site
@@ -22,6 +23,7 @@ __all__ = (
     "InternalUnit",
     "Problem",
     "SerialNumberRange",
+    "SerialNumberRangeIdentifier",
     "SerialNumberStatistics",
     "SerialNumberXmlEnvelope",
     "Site",

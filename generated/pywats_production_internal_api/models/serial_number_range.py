@@ -6,6 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.serial_number_range_identifier import SerialNumberRangeIdentifier
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SerialNumberRange")
@@ -17,7 +18,7 @@ class SerialNumberRange:
 
     Attributes:
         type_ (None | str | Unset):
-        identifier (int | None | Unset):
+        identifier (SerialNumberRangeIdentifier | Unset): 0 serial number, 1 MAC address, 2 IMEI.
         identifier_name (None | str | Unset):
         start_address (None | str | Unset):
         end_address (None | str | Unset):
@@ -28,7 +29,7 @@ class SerialNumberRange:
     """
 
     type_: None | str | Unset = UNSET
-    identifier: int | None | Unset = UNSET
+    identifier: SerialNumberRangeIdentifier | Unset = UNSET
     identifier_name: None | str | Unset = UNSET
     start_address: None | str | Unset = UNSET
     end_address: None | str | Unset = UNSET
@@ -45,11 +46,9 @@ class SerialNumberRange:
         else:
             type_ = self.type_
 
-        identifier: int | None | Unset
-        if isinstance(self.identifier, Unset):
-            identifier = UNSET
-        else:
-            identifier = self.identifier
+        identifier: int | Unset = UNSET
+        if not isinstance(self.identifier, Unset):
+            identifier = self.identifier.value
 
         identifier_name: None | str | Unset
         if isinstance(self.identifier_name, Unset):
@@ -130,14 +129,12 @@ class SerialNumberRange:
 
         type_ = _parse_type_(d.pop("type", UNSET))
 
-        def _parse_identifier(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        identifier = _parse_identifier(d.pop("identifier", UNSET))
+        _identifier = d.pop("identifier", UNSET)
+        identifier: SerialNumberRangeIdentifier | Unset
+        if isinstance(_identifier, Unset):
+            identifier = UNSET
+        else:
+            identifier = SerialNumberRangeIdentifier(_identifier)
 
         def _parse_identifier_name(data: object) -> None | str | Unset:
             if data is None:

@@ -15,8 +15,8 @@ def _get_kwargs(
     part_number: str,
     child_serial_number: str,
     child_part_number: str,
-    check_part_number: str | Unset = UNSET,
-    check_revision: str | Unset = UNSET,
+    check_part_number: str,
+    check_revision: str,
     culture_code: str,
     check_phase: bool | Unset = UNSET,
     referer: str,
@@ -94,8 +94,8 @@ def sync_detailed(
     part_number: str,
     child_serial_number: str,
     child_part_number: str,
-    check_part_number: str | Unset = UNSET,
-    check_revision: str | Unset = UNSET,
+    check_part_number: str,
+    check_revision: str,
     culture_code: str,
     check_phase: bool | Unset = UNSET,
     referer: str,
@@ -107,8 +107,8 @@ def sync_detailed(
         part_number (str):
         child_serial_number (str):
         child_part_number (str):
-        check_part_number (str | Unset):
-        check_revision (str | Unset):
+        check_part_number (str):
+        check_revision (str):
         culture_code (str):
         check_phase (bool | Unset):
         referer (str):
@@ -147,8 +147,8 @@ def sync(
     part_number: str,
     child_serial_number: str,
     child_part_number: str,
-    check_part_number: str | Unset = UNSET,
-    check_revision: str | Unset = UNSET,
+    check_part_number: str,
+    check_revision: str,
     culture_code: str,
     check_phase: bool | Unset = UNSET,
     referer: str,
@@ -160,8 +160,8 @@ def sync(
         part_number (str):
         child_serial_number (str):
         child_part_number (str):
-        check_part_number (str | Unset):
-        check_revision (str | Unset):
+        check_part_number (str):
+        check_revision (str):
         culture_code (str):
         check_phase (bool | Unset):
         referer (str):
@@ -195,8 +195,8 @@ async def asyncio_detailed(
     part_number: str,
     child_serial_number: str,
     child_part_number: str,
-    check_part_number: str | Unset = UNSET,
-    check_revision: str | Unset = UNSET,
+    check_part_number: str,
+    check_revision: str,
     culture_code: str,
     check_phase: bool | Unset = UNSET,
     referer: str,
@@ -208,8 +208,8 @@ async def asyncio_detailed(
         part_number (str):
         child_serial_number (str):
         child_part_number (str):
-        check_part_number (str | Unset):
-        check_revision (str | Unset):
+        check_part_number (str):
+        check_revision (str):
         culture_code (str):
         check_phase (bool | Unset):
         referer (str):
@@ -246,8 +246,8 @@ async def asyncio(
     part_number: str,
     child_serial_number: str,
     child_part_number: str,
-    check_part_number: str | Unset = UNSET,
-    check_revision: str | Unset = UNSET,
+    check_part_number: str,
+    check_revision: str,
     culture_code: str,
     check_phase: bool | Unset = UNSET,
     referer: str,
@@ -259,8 +259,8 @@ async def asyncio(
         part_number (str):
         child_serial_number (str):
         child_part_number (str):
-        check_part_number (str | Unset):
-        check_revision (str | Unset):
+        check_part_number (str):
+        check_revision (str):
         culture_code (str):
         check_phase (bool | Unset):
         referer (str):
