@@ -22,6 +22,7 @@ import attrs
 import httpx
 
 from . import _calls
+from ._async_internal import AsyncInternalApi
 from ._calls import FileFormat
 from ._config import ServiceConfig, env_settings, make_config
 from ._core import Call, CallState, Hook, Instrumentation, RetryStep, UnknownOutcome, too_large
@@ -30,6 +31,7 @@ from ._timing import RequestBudget, agather, aresolve, asleep
 from .errors import (
     AmbiguousOutcomeError,
     ChildAlreadyHasParentError,
+    InternalApiNotEnabledError,
     NotFoundError,
     NotLinkedError,
     ServerError,
@@ -148,6 +150,8 @@ class AsyncProductionService:
             :class:`pywats_production.otel.OpenTelemetryInstrumentation`.
         requests_per_minute: optional client-side request budget (off by default).
         save_concurrency: chunks of ``save_units`` in flight at once.
+        internal: enable :attr:`internal`, the internal API (``/api/internal/...``
+            routes that may change without notice; see ``docs/internal-api.md``).
 
     Example:
         >>> async def main() -> None:
@@ -171,6 +175,7 @@ class AsyncProductionService:
         instrumentation: Instrumentation | None = None,
         requests_per_minute: float | None = None,
         save_concurrency: int = 4,
+        internal: bool = False,
     ) -> None:
         self._config = make_config(
             base_url,
@@ -183,6 +188,10 @@ class AsyncProductionService:
             instrumentation=instrumentation,
             requests_per_minute=requests_per_minute,
             save_concurrency=save_concurrency,
+            internal=internal,
+        )
+        self._internal: AsyncInternalApi | None = (
+            AsyncInternalApi(self) if self._config.internal else None
         )
         self._headers = self._config.headers()
         self._owns_client = http_client is None
@@ -226,6 +235,29 @@ class AsyncProductionService:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._config.base_url!r})"
+
+    @property
+    def internal(self) -> AsyncInternalApi:
+        """The internal Production API (phases, history, hierarchy, serial-number pools).
+
+        Raises:
+            InternalApiNotEnabledError: the service was created without ``internal=True``.
+
+        Example:
+            >>> wats = AsyncProductionService("https://wats.example.com", internal=True)
+            >>> type(wats.internal).__name__
+            'AsyncInternalApi'
+
+        """
+        if self._internal is None:
+            raise InternalApiNotEnabledError(
+                "the internal API is off: create the service with internal=True to use "
+                "service.internal. Its /api/internal/... routes are not part of the "
+                "server's public contract and may change without notice, so the SDK "
+                "offers them only on request (and warns on a server version they were "
+                "not checked against)"
+            )
+        return self._internal
 
     async def close(self) -> None:
         """Close the service's own HTTP client (a client given to it is left open).
@@ -1322,8 +1354,19 @@ class AsyncProductionService:
         try:
             version = await self.server_version(retry=retry)
         except WatsError as exc:
-            return compat.compare(None, checked_versions=checked_versions, error=exc)
-        return compat.compare(version, checked_versions=checked_versions)
+            report = compat.compare(None, checked_versions=checked_versions, error=exc)
+            error: WatsError | None = exc
+            version = None
+        else:
+            report = compat.compare(version, checked_versions=checked_versions)
+            error = None
+        if self._config.internal:
+            # The internal surface is judged on its own: derived-for versions and pins.
+            pinned = self._config.pinned_server_versions
+            report = attrs.evolve(
+                report, internal=compat.compare_internal(version, pinned=pinned, error=error)
+            )
+        return report
 
     # ------------------------------------------------------------------- internals
 

@@ -90,6 +90,9 @@ class ServiceConfig:
         instrumentation: operation-level instrumentation (OpenTelemetry), or None.
         requests_per_minute: optional client-side request budget (None = off).
         save_concurrency: chunks of ``save_units`` sent at once by the async service.
+        internal: whether ``service.internal`` (the internal API) is enabled.
+        pinned_server_versions: server versions covered by the user's pins; the internal
+            API's version gate does not warn on them.
 
     """
 
@@ -104,6 +107,8 @@ class ServiceConfig:
     instrumentation: Instrumentation | None = None
     requests_per_minute: float | None = None
     save_concurrency: int = 4
+    internal: bool = False
+    pinned_server_versions: frozenset[str] = frozenset()
 
     def headers(self) -> dict[str, str]:
         """Return the headers every request carries (auth, Accept, User-Agent)."""
@@ -137,6 +142,7 @@ def make_config(
     instrumentation: Instrumentation | None,
     requests_per_minute: float | None,
     save_concurrency: int,
+    internal: bool = False,
 ) -> ServiceConfig:
     """Validate constructor arguments and build a :class:`ServiceConfig`."""
     if not isinstance(base_url, str) or not base_url.strip():
@@ -166,6 +172,8 @@ def make_config(
         raise WatsInputError("requests_per_minute must be > 0", parameter="requests_per_minute")
     if save_concurrency < 1:
         raise WatsInputError("save_concurrency must be >= 1", parameter="save_concurrency")
+    if not isinstance(internal, bool):
+        raise WatsInputError("internal must be True or False", parameter="internal")
     return ServiceConfig(
         base_url=str(url).rstrip("/"),
         token=token,
@@ -177,6 +185,7 @@ def make_config(
         instrumentation=instrumentation,
         requests_per_minute=requests_per_minute,
         save_concurrency=save_concurrency,
+        internal=internal,
     )
 
 

@@ -24,10 +24,12 @@ from ._calls import FileFormat
 from ._config import ServiceConfig, env_settings, make_config
 from ._core import Call, CallState, Hook, Instrumentation, RetryStep, UnknownOutcome, too_large
 from ._recovery import Attribution, PendingTake, TakeLedger, attribute, plan_take, utcnow
+from ._sync_internal import InternalApi
 from ._timing import RequestBudget, gather, resolve, sleep
 from .errors import (
     AmbiguousOutcomeError,
     ChildAlreadyHasParentError,
+    InternalApiNotEnabledError,
     NotFoundError,
     NotLinkedError,
     ServerError,
@@ -146,6 +148,8 @@ class ProductionService:
             :class:`pywats_production.otel.OpenTelemetryInstrumentation`.
         requests_per_minute: optional client-side request budget (off by default).
         save_concurrency: chunks of ``save_units`` in flight at once.
+        internal: enable :attr:`internal`, the internal API (``/api/internal/...``
+            routes that may change without notice; see ``docs/internal-api.md``).
 
     Example:
         >>> def main() -> None:
@@ -169,6 +173,7 @@ class ProductionService:
         instrumentation: Instrumentation | None = None,
         requests_per_minute: float | None = None,
         save_concurrency: int = 4,
+        internal: bool = False,
     ) -> None:
         self._config = make_config(
             base_url,
@@ -181,7 +186,9 @@ class ProductionService:
             instrumentation=instrumentation,
             requests_per_minute=requests_per_minute,
             save_concurrency=save_concurrency,
+            internal=internal,
         )
+        self._internal: InternalApi | None = InternalApi(self) if self._config.internal else None
         self._headers = self._config.headers()
         self._owns_client = http_client is None
         if http_client is None:
@@ -224,6 +231,29 @@ class ProductionService:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._config.base_url!r})"
+
+    @property
+    def internal(self) -> InternalApi:
+        """The internal Production API (phases, history, hierarchy, serial-number pools).
+
+        Raises:
+            InternalApiNotEnabledError: the service was created without ``internal=True``.
+
+        Example:
+            >>> wats = ProductionService("https://wats.example.com", internal=True)
+            >>> type(wats.internal).__name__
+            'InternalApi'
+
+        """
+        if self._internal is None:
+            raise InternalApiNotEnabledError(
+                "the internal API is off: create the service with internal=True to use "
+                "service.internal. Its /api/internal/... routes are not part of the "
+                "server's public contract and may change without notice, so the SDK "
+                "offers them only on request (and warns on a server version they were "
+                "not checked against)"
+            )
+        return self._internal
 
     def close(self) -> None:
         """Close the service's own HTTP client (a client given to it is left open).
@@ -1314,8 +1344,19 @@ class ProductionService:
         try:
             version = self.server_version(retry=retry)
         except WatsError as exc:
-            return compat.compare(None, checked_versions=checked_versions, error=exc)
-        return compat.compare(version, checked_versions=checked_versions)
+            report = compat.compare(None, checked_versions=checked_versions, error=exc)
+            error: WatsError | None = exc
+            version = None
+        else:
+            report = compat.compare(version, checked_versions=checked_versions)
+            error = None
+        if self._config.internal:
+            # The internal surface is judged on its own: derived-for versions and pins.
+            pinned = self._config.pinned_server_versions
+            report = attrs.evolve(
+                report, internal=compat.compare_internal(version, pinned=pinned, error=error)
+            )
+        return report
 
     # ------------------------------------------------------------------- internals
 

@@ -54,6 +54,7 @@ __all__ = [
     "ChildAlreadyHasParentError",
     "ChildNotFinalizedError",
     "ConflictError",
+    "InternalApiNotEnabledError",
     "InvalidPhaseError",
     "NotFoundError",
     "NotInBoxBuildError",
@@ -68,6 +69,7 @@ __all__ = [
     "WatsConnectionError",
     "WatsError",
     "WatsInputError",
+    "WatsInternalApiWarning",
     "WatsResponseError",
     "WatsTimeoutError",
     "error_from_response",
@@ -267,6 +269,23 @@ class WatsInputError(WatsError, ValueError):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r}, parameter={self.parameter!r})"
+
+
+class InternalApiNotEnabledError(WatsError, AttributeError):
+    """``service.internal`` was used on a service created without ``internal=True``.
+
+    The internal API (``/api/internal/...``) is not part of the server's public contract:
+    Virinco may change it without notice. It is offered only to those who ask for it, by
+    creating the service with ``internal=True``.
+    """
+
+
+class WatsInternalApiWarning(UserWarning):
+    """The server's version is outside those the internal contract was derived for.
+
+    Warned once per service, at its first internal call, unless a pin
+    (``config.pinned_server_versions``) covers the server's version.
+    """
 
 
 class InvalidPhaseError(WatsInputError):

@@ -95,6 +95,8 @@ class Store:
             self.results: dict[UnitKey, list[ProcessRun]] = {}
             self._run_sequence = 0
             self.types: dict[str, SerialType] = {}
+            # Per unit, the (process name, phase, time) of each state (internal routes).
+            self.history: dict[UnitKey, list[tuple[str | None, int, datetime]]] = {}
             self.violations.clear()
 
     def now(self) -> datetime:
