@@ -436,6 +436,9 @@ def reservation_document(
     only_in_sequence: bool,
 ) -> str:
     """Build the ``<SerialNumbers>`` request of the serial-number XML protocol."""
+    # Loaded on first use: `import pywats_production` stays light. Only writes XML.
+    from xml.etree import ElementTree as ET  # noqa: S405
+
     root = ET.Element("SerialNumbers")
     root.set("requestType", request_type)
     root.set("serialNumberType", serial_number_type)
