@@ -14,7 +14,6 @@ import json
 import uuid
 from collections.abc import Iterable
 from typing import Literal
-from xml.etree import ElementTree as ET
 
 import httpx
 
