@@ -436,7 +436,7 @@ def reservation_document(
 ) -> str:
     """Build the ``<SerialNumbers>`` request of the serial-number XML protocol."""
     # Loaded on first use: `import pywats_production` stays light. Only writes XML.
-    from xml.etree import ElementTree as ET  # noqa: S405
+    from xml.etree import ElementTree as ET
 
     root = ET.Element("SerialNumbers")
     root.set("requestType", request_type)
