@@ -66,6 +66,8 @@ def contract(session: nox.Session) -> None:
     """Schemathesis against the contract mock, all checks, unbounded by default."""
     _install(session)
     session.run("python", "-m", "pywats_production.mock.contract", *session.posargs)
+    if not session.posargs:
+        session.run("python", "-m", "pywats_production.mock.contract", "--internal")
 
 
 @nox.session(python=PYTHON)

@@ -49,9 +49,7 @@ def _service(app: Any, sent: list[httpx.Request] | None = None) -> ProductionSer
     client = httpx.Client(transport=transport, base_url=BASE)
     service = ProductionService(BASE, http_client=client, internal=True)
     # The mock's version is outside what the internal contract was derived for: pin it.
-    service._config = attrs.evolve(
-        service._config, pinned_server_versions=frozenset({"24.2.0"})
-    )
+    service._config = attrs.evolve(service._config, pinned_server_versions=frozenset({"24.2.0"}))
     return service
 
 
