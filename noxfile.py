@@ -18,7 +18,7 @@ def _install(session: nox.Session, extras: str = "test") -> None:
 
 @nox.session(python=PYTHON)
 def generate(session: nox.Session) -> None:
-    """Regenerate generated/pywats_production_api and .../pywats_production_internal_api from spec/."""
+    """Regenerate both generated clients (public and internal) from spec/ with templates/."""
     _install(session, "codegen")
     session.run("python", "scripts/generate.py", *session.posargs)
 
