@@ -9,10 +9,12 @@ Example:
 
 from __future__ import annotations
 
+from ._async_internal import AsyncInternalApi
 from ._async_service import AsyncProductionService
 from ._config import Secret, ServiceConfig
 from ._core import Hook, Instrumentation, OperationScope, RequestInfo, ResponseInfo
 from ._recovery import PendingTake
+from ._sync_internal import InternalApi
 from ._sync_service import ProductionService
 from .errors import (
     AmbiguousOutcomeError,
@@ -23,6 +25,7 @@ from .errors import (
     ChildAlreadyHasParentError,
     ChildNotFinalizedError,
     ConflictError,
+    InternalApiNotEnabledError,
     InvalidPhaseError,
     NotFoundError,
     NotInBoxBuildError,
@@ -37,6 +40,7 @@ from .errors import (
     WatsConnectionError,
     WatsError,
     WatsInputError,
+    WatsInternalApiWarning,
     WatsResponseError,
     WatsTimeoutError,
 )
@@ -69,6 +73,7 @@ __all__ = [
     "AmbiguousOutcomeError",
     "AssemblyError",
     "AssemblyLoopError",
+    "AsyncInternalApi",
     "AsyncProductionService",
     "AuthenticationError",
     "BadRequestError",
@@ -80,6 +85,8 @@ __all__ = [
     "ConflictError",
     "Hook",
     "Instrumentation",
+    "InternalApi",
+    "InternalApiNotEnabledError",
     "InvalidPhaseError",
     "NotFoundError",
     "NotInBoxBuildError",
@@ -119,6 +126,7 @@ __all__ = [
     "WatsConnectionError",
     "WatsError",
     "WatsInputError",
+    "WatsInternalApiWarning",
     "WatsResponseError",
     "WatsTimeoutError",
 ]

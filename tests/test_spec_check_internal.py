@@ -152,3 +152,47 @@ def test_internal_contract_is_valid_openapi(spec: dict[str, Any]) -> None:
     validate(spec, cls=OpenAPIV30SpecValidator)
     operation_ids = [op["operationId"] for item in spec["paths"].values() for op in item.values()]
     assert len(operation_ids) == len(set(operation_ids)) == INTERNAL_OPERATIONS
+
+
+def test_readme_table_of_internal_corrections_is_current(spec: dict[str, Any]) -> None:
+    import re
+
+    from pywats_production.spec_check import corrections_markdown
+
+    readme = (Path(__file__).resolve().parent.parent / "spec" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    match = re.search(
+        r"<!-- internal-corrections:start -->\n(.*?)\n<!-- internal-corrections:end -->",
+        readme,
+        re.DOTALL,
+    )
+    assert match, "spec/README.md lacks the internal corrections markers"
+    assert match.group(1) == corrections_markdown(spec), (
+        "spec/README.md's internal corrections table is stale: replace it with the output "
+        "of `python -m pywats_production.spec_check --internal --list-corrections`"
+    )
+
+
+@pytest.mark.needs_upstream
+def test_readme_checksum_of_the_internal_document() -> None:
+    import hashlib
+
+    found = _upstream.default_internal_upstream_sources()
+    if not found:
+        pytest.skip(_upstream.HOW_TO_GIVE_INTERNAL_UPSTREAM)
+    digest = hashlib.sha256(Path(found[0]).read_bytes()).hexdigest()
+    readme = (Path(__file__).resolve().parent.parent / "spec" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    assert digest in readme
+
+
+def test_readme_names_the_internal_contracts_sha256() -> None:
+    import hashlib
+
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(_upstream.internal_spec_path().read_bytes()).hexdigest()
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if "production-internal-api.yaml" in line)
+    assert digest in line, "README.md: update the internal contract's sha256"
