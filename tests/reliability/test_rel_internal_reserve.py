@@ -27,6 +27,7 @@ from pywats_production.mock import (
     create_app,
 )
 from pywats_production.mock._internal import RESERVED
+from pywats_production.observability import capture_calls
 
 KINDS = ("latency", "status", "rate_limit", "drop_before", "drop_after", "budget")
 
@@ -118,4 +119,29 @@ def test_reserve_under_each_fault_loses_nothing(clocked: MockApp, flavour: str, 
     else:
         assert ambiguous == 0
         assert len(got) == 5  # the outcome was established: nothing is missing
+    admin.close()
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+@pytest.mark.parametrize("kind", ["drop_after", "status", "drop_before"])
+def test_create_unit_under_a_fault_creates_it_once(
+    clocked: MockApp, flavour: str, kind: str
+) -> None:
+    app = clocked
+    admin = MockAdmin.for_app(app)
+    service = _service(flavour, app)
+    run(service.internal, "is_connected")
+    rule: dict[str, object] = {"kind": kind, "operation": "createUnit", "times": 1}
+    if kind == "status":
+        rule["status"] = 503
+    admin.set_faults([rule])
+    with capture_calls() as calls:
+        unit = run(service.internal, "create_unit", "SN-F1", "PCBA-100", "A", phase=16)
+    admin.clear_faults()
+    read_back = "internal.getUnitInfo" in [c.operation for c in calls]
+    assert read_back == (kind == "drop_after")  # only there did a replay meet the unit
+    # A replay refused with "already exists" after a lost answer is read back, not raised.
+    assert (unit.serial_number, unit.part_number) == ("SN-F1", "PCBA-100")
+    assert ("SN-F1", "PCBA-100") in app.store.units
+    assert int(app.store.units[("SN-F1", "PCBA-100")].phase) == 16
     admin.close()
