@@ -117,3 +117,19 @@ def test_remove_all_that_leaves_the_parent_pointer(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(InternalRoutes, "_remove_all", half)
     assert Store  # the store itself is untouched: the handler is the bug
     caught("internal.remove-all")
+
+
+def test_lifecycle_machine_catches_a_stale_internal_phase(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from proptarget import mock_target
+    from propunits import LifecycleMachine
+
+    def first_phase(self: InternalRoutes, request: ValidatedRequest) -> Response:
+        with self.store.lock:
+            unit = self._unit(request)
+            return _internal._json(1 if unit.phase != 1 else 2)  # never the current one
+
+    monkeypatch.setattr(InternalRoutes, "_phase", first_phase)
+    with pytest.raises(AssertionError, match=re.escape("[internal.phase]")):
+        run_machine(LifecycleMachine, mock_target, PLANTED, only=frozenset({"internal.phase"}))
