@@ -45,6 +45,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 # ----------------------------------------------------------------------------- targets
 
 
+def internal_api(service: wp.ProductionService) -> wp.InternalApi:
+    """The internal API on the same server and client as ``service`` (the mock's version
+    is outside the internal contract's derived-for versions: it is pinned, no warning)."""
+    import attrs
+
+    twin = wp.ProductionService(
+        str(service.config.base_url),
+        service.config.token,  # type: ignore[arg-type]
+        http_client=service._client,
+        retry=FAST,
+        internal=True,
+    )
+    twin._config = attrs.evolve(twin._config, pinned_server_versions=frozenset({"24.2"}))
+    return twin.internal
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What a target lets the machines check.

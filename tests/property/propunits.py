@@ -17,7 +17,7 @@ from propmodels import (
     apply_save,
     unit_mismatches,
 )
-from proptarget import TargetMachine, step
+from proptarget import TargetMachine, internal_api, step
 
 import pywats_production as wp
 from pywats_production.errors import WatsError
@@ -244,20 +244,7 @@ class LifecycleMachine(UnitsMachine):
     def _internal(self) -> wp.InternalApi:
         found: wp.InternalApi | None = getattr(self, "_internal_api", None)
         if found is None:
-            import attrs
-
-            service = wp.ProductionService(
-                str(self.sdk.config.base_url),
-                self.sdk.config.token,  # type: ignore[arg-type]
-                http_client=self.sdk._client,
-                internal=True,
-            )
-            # The mock's version is outside the internal contract's: pinned.
-            service._config = attrs.evolve(
-                service._config, pinned_server_versions=frozenset({"24.2"})
-            )
-            found = service.internal
-            self._internal_api = found
+            found = self._internal_api = internal_api(self.sdk)
         return found
 
     @rule(serial=st.sampled_from(SERIALS), part=st.sampled_from(PARTS))

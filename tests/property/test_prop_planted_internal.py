@@ -133,3 +133,23 @@ def test_lifecycle_machine_catches_a_stale_internal_phase(
     monkeypatch.setattr(InternalRoutes, "_phase", first_phase)
     with pytest.raises(AssertionError, match=re.escape("[internal.phase]")):
         run_machine(LifecycleMachine, mock_target, PLANTED, only=frozenset({"internal.phase"}))
+
+
+def test_serial_machine_catches_statistics_that_miss_a_taken_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from propserial import SerialMachine
+    from proptarget import mock_target
+
+    real = InternalRoutes._counts
+
+    def off_by_one(self: InternalRoutes, name: str) -> dict[str, object]:
+        counts = real(self, name)
+        taken = int(str(counts["taken"]))
+        if taken:
+            counts["taken"] = taken - 1  # one taken number counted as neither
+        return counts
+
+    monkeypatch.setattr(InternalRoutes, "_counts", off_by_one)
+    with pytest.raises(AssertionError, match=re.escape("[internal.statistics]")):
+        run_machine(SerialMachine, mock_target, PLANTED, only=frozenset({"internal.statistics"}))
