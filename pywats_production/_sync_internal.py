@@ -20,10 +20,10 @@ from ._core import Call, UnknownOutcome
 from .errors import (
     AmbiguousOutcomeError,
     BadRequestError,
+    ServerError,
     WatsConnectionError,
     WatsError,
     WatsInternalApiWarning,
-    WatsResponseError,
 )
 from .internal_models import (
     ChildUnitCheckResult,
@@ -306,8 +306,10 @@ class InternalApi:
         state = self._service._new_state(call, retry)
         try:
             return self._service._run(call, retry, state=state)
-        except (BadRequestError, WatsConnectionError, WatsResponseError) as exc:
-            if not state.any_in_doubt or isinstance(exc, WatsResponseError):
+        except (BadRequestError, WatsConnectionError, ServerError) as exc:
+            # A refused replay ("exists") or no definite answer: if an attempt may have
+            # been applied, the unit itself says whether the call succeeded.
+            if not state.any_in_doubt:
                 raise
             try:
                 unit = self.get_unit_info(serial_number, part_number, retry=retry)
