@@ -82,6 +82,10 @@ class InternalApi:
         config = self._service.config
         try:
             version = self._service.server_version(retry=retry)
+        except WatsConnectionError:
+            # No answer at all: the call itself will say so; judge the version next time.
+            self._gated = False
+            return
         except WatsError as exc:
             report = compat.compare_internal(None, pinned=config.pinned_server_versions, error=exc)
         else:

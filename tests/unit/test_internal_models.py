@@ -169,3 +169,38 @@ def test_an_unreadable_version_warns_that_it_cannot_be_matched() -> None:
     )
     with pytest.warns(wp.WatsInternalApiWarning, match="could not be read"):
         assert service.internal.is_connected() is True
+
+
+def test_no_answer_to_the_version_read_defers_the_gate_without_warning() -> None:
+    calls: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if request.url.path == "/api/App/Version" and calls.count("/api/App/Version") == 1:
+            raise httpx.ConnectError("refused", request=request)
+        if request.url.path == "/api/App/Version":
+            return httpx.Response(200, json="2026.1.5.324")
+        return httpx.Response(200, json=True)
+
+    client = httpx.Client(
+        transport=httpx.MockTransport(answer), base_url="https://wats.example.com"
+    )
+    service = wp.ProductionService(
+        "https://wats.example.com",
+        http_client=client,
+        internal=True,
+        retry=wp.RetryPolicy(max_attempts=1),
+    )
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert service.internal.is_connected() is True  # no version yet: no warning
+        assert not caught
+        assert service.internal.is_connected() is True  # read now: 2026.1 is outside
+    assert [str(w.message) for w in caught if w.category is wp.WatsInternalApiWarning] == [
+        "internal API: server version 2026.1.5.324 is outside the versions the internal "
+        "contract was derived for (2025.3) and no pin covers it; internal routes may change "
+        "without notice"
+    ]
+    assert calls.count("/api/App/Version") == 2
