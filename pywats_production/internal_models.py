@@ -4,7 +4,8 @@ The internal routes speak PascalCase JSON (``SerialNumber``, ``UnitPhaseId``); t
 models have snake_case attributes and read the wire names. Where no recorded answer
 shows a shape, the model is this project's reading (``x-wats-evidence: none`` in
 ``spec/production-internal-api.yaml``): every member the SDK does not know is kept in
-``extra``, so nothing the server sends is lost.
+``extra``, and a member of an unexpected type is kept there raw and reported as drift
+(as for the public models), so nothing the server sends is lost.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import attrs
 
 from ._json import EMPTY_MAP, JsonValue
 from .errors import WatsResponseError
-from .models import _bool, _datetime, _extra, _int, _items, _object, _phase, _text, _wrong
+from .models import _bool, _datetime, _extra, _int, _items, _object, _Owner, _phase, _text
 from .phase import UnitPhase
 
 __all__ = [
@@ -33,6 +34,10 @@ __all__ = [
     "UnitState",
     "UnitStateHistory",
 ]
+
+
+def _missing(owner: str, key: str, expected: str) -> WatsResponseError:
+    return WatsResponseError(f"{owner}: {key} must be {expected}")
 
 
 @attrs.define(kw_only=True)
@@ -67,24 +72,25 @@ class UnitPhaseDefinition:
             The definition.
 
         Raises:
-            WatsResponseError: ``UnitPhaseId`` is missing or a member has the wrong type.
+            WatsResponseError: ``UnitPhaseId`` is missing or not a phase (other members of
+                the wrong type are kept raw in ``extra`` and reported as drift).
 
         Example:
             >>> UnitPhaseDefinition.from_json({"UnitPhaseId": 16, "Name": "Finalized"}).phase
             <UnitPhase.FINALIZED: 16>
 
         """
-        o = "UnitPhaseDefinition"
-        data = _object(data, o)
+        data = _object(data, "UnitPhaseDefinition")
+        o = _Owner("UnitPhaseDefinition")
         phase = _phase(data, "UnitPhaseId", o)
         if phase is None:
-            raise _wrong(o, "UnitPhaseId", "an integer", None)
+            raise _missing("UnitPhaseDefinition", "UnitPhaseId", "a phase (integer >= 0)")
         return cls(
             phase=phase,
             code=_text(data, "Code", o),
             name=_text(data, "Name", o),
             description=_text(data, "Description", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -139,8 +145,8 @@ class UnitStateHistory:
             The history.
 
         Raises:
-            WatsResponseError: The lists are not lists, differ in length, or hold values
-                of the wrong type.
+            WatsResponseError: The lists are not lists, differ in length, or hold a value
+                of the wrong type (a history that cannot be read whole is refused).
 
         Example:
             >>> h = UnitStateHistory.from_json(
@@ -150,15 +156,15 @@ class UnitStateHistory:
             <UnitPhase.UNDER_PRODUCTION: 2>
 
         """
-        o = "UnitStateHistory"
-        data = _object(data, o)
+        data = _object(data, "UnitStateHistory")
+        o = _Owner("UnitStateHistory")
         lists: dict[str, list[object]] = {}
         for key in ("processes", "phases", "dateTimes"):
             value = data.get(key)
             if value is None:
                 value = []
             if type(value) is not list:
-                raise _wrong(o, key, "an array", value)
+                raise _missing("UnitStateHistory", key, "an array")
             lists[key] = value
         lengths = {len(v) for v in lists.values()}
         if len(lengths) > 1:
@@ -170,15 +176,16 @@ class UnitStateHistory:
         for index, (process, phase, at) in enumerate(
             zip(lists["processes"], lists["phases"], lists["dateTimes"], strict=True)
         ):
-            row = {"process": process, "phase": phase, "at": at}
-            where = f"{o}[{index}]"
-            parsed_phase = _phase(row, "phase", where)
-            if parsed_phase is None:
-                raise _wrong(where, "phase", "an integer", None)
-            states.append(
-                UnitState(_text(row, "process", where), parsed_phase, _datetime(row, "at", where))
-            )
-        return cls(states=tuple(states), extra=_extra(data, cls._KEYS))
+            # A row that cannot be read would misstate the history: refused, not drifted.
+            row = _Owner(f"UnitStateHistory[{index}]")
+            values = {"process": process, "phase": phase, "at": at}
+            parsed_phase = _phase(values, "phase", row)
+            parsed_process = _text(values, "process", row)
+            parsed_at = _datetime(values, "at", row)
+            if parsed_phase is None or row.drifted:
+                raise _missing(f"UnitStateHistory[{index}]", "each member", "readable")
+            states.append(UnitState(parsed_process, parsed_phase, parsed_at))
+        return cls(states=tuple(states), extra=_extra(data, cls._KEYS, o))
 
 
 @attrs.define(kw_only=True)
@@ -275,15 +282,16 @@ class InternalUnit:
             The unit.
 
         Raises:
-            WatsResponseError: A member has the wrong type, or the tree is deeper than 64.
+            WatsResponseError: The tree is deeper than 64 (a member of the wrong type is
+                kept raw in ``extra`` and reported as drift).
 
         Example:
             >>> InternalUnit.from_json({"SerialNumber": "SN1", "UnitPhaseId": 2}).phase
             <UnitPhase.UNDER_PRODUCTION: 2>
 
         """
-        o = "InternalUnit"
-        data = _object(data, o)
+        data = _object(data, "InternalUnit")
+        o = _Owner("InternalUnit")
         if _depth > 64:
             raise WatsResponseError("InternalUnit: the unit tree is deeper than 64 levels")
         return cls(
@@ -303,7 +311,7 @@ class InternalUnit:
             product_id=_text(data, "ProductId", o),
             product_revision_id=_text(data, "ProductRevisionId", o),
             children=_items(data, "Children", o, lambda d: cls.from_json(d, _depth + 1)),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -347,15 +355,16 @@ class UnitContent:
             The line.
 
         Raises:
-            WatsResponseError: A member has the wrong type.
+            WatsResponseError: Not a JSON object (a member of the wrong type is kept raw
+                in ``extra`` and reported as drift, :func:`~.models.report_drift`).
 
         Example:
             >>> UnitContent.from_json({"PartNumber": "PSU", "Quantity": 1}).quantity
             1
 
         """
-        o = "UnitContent"
-        data = _object(data, o)
+        data = _object(data, "UnitContent")
+        o = _Owner("UnitContent")
         return cls(
             part_number=_text(data, "PartNumber", o),
             revision=_text(data, "Revision", o),
@@ -364,7 +373,7 @@ class UnitContent:
             quantity=_int(data, "Quantity", o),
             level=_int(data, "Level", o),
             units=_items(data, "Units", o, InternalUnit.from_json),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -406,15 +415,16 @@ class ChildUnitCheckRow:
             The row.
 
         Raises:
-            WatsResponseError: A member has the wrong type.
+            WatsResponseError: Not a JSON object (a member of the wrong type is kept raw
+                in ``extra`` and reported as drift, :func:`~.models.report_drift`).
 
         Example:
             >>> ChildUnitCheckRow.from_json({"SerialNumber": "C1", "IsValid": True}).is_valid
             True
 
         """
-        o = "ChildUnitCheckRow"
-        data = _object(data, o)
+        data = _object(data, "ChildUnitCheckRow")
+        o = _Owner("ChildUnitCheckRow")
         return cls(
             serial_number=_text(data, "SerialNumber", o),
             part_number=_text(data, "PartNumber", o),
@@ -422,7 +432,7 @@ class ChildUnitCheckRow:
             phase=_phase(data, "UnitPhaseId", o),
             is_valid=_bool(data, "IsValid", o),
             message=_text(data, "Message", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -462,22 +472,23 @@ class ChildUnitCheckResult:
             The check.
 
         Raises:
-            WatsResponseError: A member has the wrong type.
+            WatsResponseError: Not a JSON object (a member of the wrong type is kept raw
+                in ``extra`` and reported as drift, :func:`~.models.report_drift`).
 
         Example:
             >>> ChildUnitCheckResult.from_json({"IsValid": False, "Children": []}).is_valid
             False
 
         """
-        o = "ChildUnitCheckResult"
-        data = _object(data, o)
+        data = _object(data, "ChildUnitCheckResult")
+        o = _Owner("ChildUnitCheckResult")
         return cls(
             is_valid=_bool(data, "IsValid", o),
             parent_serial_number=_text(data, "ParentSerialNumber", o),
             parent_part_number=_text(data, "ParentPartNumber", o),
             message=_text(data, "Message", o),
             children=_items(data, "Children", o, ChildUnitCheckRow.from_json),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -519,18 +530,19 @@ class InternalSerialNumber:
             The number.
 
         Raises:
-            WatsResponseError: ``serialNumber`` is missing, or a member has the wrong type.
+            WatsResponseError: ``serialNumber`` is missing or not a string (other members
+                of the wrong type are kept raw in ``extra`` and reported as drift).
 
         Example:
             >>> InternalSerialNumber.from_json({"serialNumber": "SN1", "state": "Free"}).state
             'Free'
 
         """
-        o = "InternalSerialNumber"
-        data = _object(data, o)
+        data = _object(data, "InternalSerialNumber")
+        o = _Owner("InternalSerialNumber")
         number = _text(data, "serialNumber", o)
         if number is None:
-            raise _wrong(o, "serialNumber", "a string", None)
+            raise _missing("InternalSerialNumber", "serialNumber", "a string")
         return cls(
             serial_number=number,
             state=_text(data, "state", o),
@@ -538,7 +550,7 @@ class InternalSerialNumber:
             ref_sn=_text(data, "refSN", o),
             ref_pn=_text(data, "refPN", o),
             station_name=_text(data, "refStn", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -599,15 +611,16 @@ class SerialNumberRange:
             The range.
 
         Raises:
-            WatsResponseError: A member has the wrong type.
+            WatsResponseError: Not a JSON object (a member of the wrong type is kept raw
+                in ``extra`` and reported as drift, :func:`~.models.report_drift`).
 
         Example:
             >>> SerialNumberRange.from_json({"type": "SN", "free": 3}).free
             3
 
         """
-        o = "SerialNumberRange"
-        data = _object(data, o)
+        data = _object(data, "SerialNumberRange")
+        o = _Owner("SerialNumberRange")
         return cls(
             serial_number_type=_text(data, "type", o),
             start_address=_text(data, "startAddress", o),
@@ -618,7 +631,7 @@ class SerialNumberRange:
             free=_int(data, "free", o),
             taken=_int(data, "taken", o),
             reserved=_int(data, "reserved", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, o),
         )
 
     def to_wire(self) -> dict[str, JsonValue]:
@@ -679,22 +692,23 @@ class SerialNumberStatistics:
             The statistics.
 
         Raises:
-            WatsResponseError: A member has the wrong type.
+            WatsResponseError: Not a JSON object (a member of the wrong type is kept raw
+                in ``extra`` and reported as drift, :func:`~.models.report_drift`).
 
         Example:
             >>> SerialNumberStatistics.from_json({"serialNumberType": "SN", "total": 9}).total
             9
 
         """
-        o = "SerialNumberStatistics"
-        data = _object(data, o)
+        data = _object(data, "SerialNumberStatistics")
+        o = _Owner("SerialNumberStatistics")
         return cls(
             serial_number_type=_text(data, "serialNumberType", o),
             total=_int(data, "total", o),
             free=_int(data, "free", o),
             taken=_int(data, "taken", o),
             reserved=_int(data, "reserved", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -726,17 +740,18 @@ class Site:
             The site.
 
         Raises:
-            WatsResponseError: A member has the wrong type.
+            WatsResponseError: Not a JSON object (a member of the wrong type is kept raw
+                in ``extra`` and reported as drift, :func:`~.models.report_drift`).
 
         Example:
             >>> Site.from_json({"Name": "Oslo", "Code": "OSL"}).code
             'OSL'
 
         """
-        o = "Site"
-        data = _object(data, o)
+        data = _object(data, "Site")
+        o = _Owner("Site")
         return cls(
             name=_text(data, "Name", o),
             code=_text(data, "Code", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, o),
         )

@@ -12,6 +12,7 @@ from proptarget import FAST, TOKEN, TargetMachine, mock_target, step
 import pywats_production as wp
 from pywats_production.errors import AssemblyError, BadRequestError
 from pywats_production.internal_models import SerialNumberRange, UnitState
+from pywats_production.mock import SERVER_VERSION
 
 UNITS = [("U1", "PCBA-100"), ("U2", "PCBA-100"), ("P1", "PSU-200"), ("P2", "PSU-200")]
 BOXES = [("B1", "BOX-900"), ("B2", "BOX-900")]
@@ -55,7 +56,7 @@ class InternalMachine(TargetMachine):
         )
         # The mock's version is not one the internal contract was derived for: pinned.
         self.api._config = attrs.evolve(
-            self.api._config, pinned_server_versions=frozenset({"24.2"})
+            self.api._config, pinned_server_versions=frozenset({SERVER_VERSION})
         )
         self.internal = self.api.internal
         self.state: dict[tuple[str, str], tuple[int, str | None]] = {}

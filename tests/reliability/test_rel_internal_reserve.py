@@ -20,6 +20,7 @@ from relhelpers import BASE, FAST, TOKEN, Sleeps, run
 
 import pywats_production as wp
 from pywats_production.mock import (
+    SERVER_VERSION,
     MockAdmin,
     MockApp,
     MockAsyncTransport,
@@ -81,7 +82,9 @@ def _service(kind: str, app: MockApp) -> Any:
         client = httpx.Client(transport=MockSyncTransport(app), base_url=BASE)
         cls = wp.ProductionService
     service = cls(BASE, TOKEN, http_client=client, retry=FAST, internal=True)
-    service._config = attrs.evolve(service._config, pinned_server_versions=frozenset({"24.2"}))
+    service._config = attrs.evolve(
+        service._config, pinned_server_versions=frozenset({SERVER_VERSION})
+    )
     return service
 
 

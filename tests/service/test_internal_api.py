@@ -28,7 +28,12 @@ from pywats_production.errors import (
     WatsInternalApiWarning,
 )
 from pywats_production.internal_models import SerialNumberRange
-from pywats_production.mock import MockAsyncTransport, MockSyncTransport, create_app
+from pywats_production.mock import (
+    SERVER_VERSION,
+    MockAsyncTransport,
+    MockSyncTransport,
+    create_app,
+)
 from pywats_production.phase import UnitPhase
 
 BASE = "http://wats-mock"
@@ -48,8 +53,11 @@ def _service(app: Any, sent: list[httpx.Request] | None = None) -> ProductionSer
     transport = _Recording(app, sent if sent is not None else [])
     client = httpx.Client(transport=transport, base_url=BASE)
     service = ProductionService(BASE, http_client=client, internal=True)
-    # The mock's version is outside what the internal contract was derived for: pin it.
-    service._config = attrs.evolve(service._config, pinned_server_versions=frozenset({"24.2.0"}))
+    # The mock's default version (2026.3.0) is outside what the internal contract was
+    # derived for (2025.3): pin it.
+    service._config = attrs.evolve(
+        service._config, pinned_server_versions=frozenset({SERVER_VERSION})
+    )
     return service
 
 
@@ -128,7 +136,9 @@ def test_every_internal_method_works_on_the_mock_async() -> None:
     async def main() -> None:
         client = httpx.AsyncClient(transport=MockAsyncTransport(app), base_url=BASE)
         async with AsyncProductionService(BASE, http_client=client, internal=True) as wats:
-            wats._config = attrs.evolve(wats._config, pinned_server_versions=frozenset({"24.2"}))
+            wats._config = attrs.evolve(
+                wats._config, pinned_server_versions=frozenset({SERVER_VERSION})
+            )
             api = wats.internal
             unit = await api.create_unit("SN1", "PCBA-100", "A", phase=2)
             assert unit.phase is UnitPhase.UNDER_PRODUCTION
@@ -188,7 +198,17 @@ def test_version_gate_warns_once_outside_the_derived_versions() -> None:
         service.internal.get_sites()
     gate = [w for w in caught if issubclass(w.category, WatsInternalApiWarning)]
     assert len(gate) == 1
-    assert "24.2.0-mock" in str(gate[0].message)
+    assert SERVER_VERSION in str(gate[0].message)
+
+
+def test_no_warning_on_a_server_of_a_derived_for_version() -> None:
+    app = create_app(server_version="2025.3.9.824")
+    client = httpx.Client(transport=MockSyncTransport(app), base_url=BASE)
+    service = ProductionService(BASE, http_client=client, internal=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", WatsInternalApiWarning)
+        assert service.internal.is_connected() is True
+    assert service.check_compatibility().internal.compatible  # type: ignore[union-attr]
 
 
 def test_version_gate_is_silent_when_a_pin_covers_the_server() -> None:

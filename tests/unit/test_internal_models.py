@@ -42,15 +42,27 @@ def test_internal_unit_reads_pascal_case_and_keeps_unknown_members() -> None:
     assert unit.extra == {"Settings": [{"Key": "x"}]}
 
 
-def test_wrong_member_types_are_refused_with_a_typed_error() -> None:
-    with pytest.raises(WatsResponseError, match="UnitPhaseId"):
-        InternalUnit.from_json({"UnitPhaseId": "sixteen"})
-    with pytest.raises(WatsResponseError):
-        UnitContent.from_json({"Units": {"not": "a list"}})
+def test_wrong_member_types_drift_into_extra_and_required_ones_are_refused() -> None:
+    from pywats_production.models import add_drift_handler
+
+    seen: list[str] = []
+    remove = add_drift_handler(lambda drift: seen.append(drift.member))
+    try:
+        unit = InternalUnit.from_json({"SerialNumber": "S", "UnitPhaseId": "sixteen"})
+        content = UnitContent.from_json({"Units": {"not": "a list"}})
+    finally:
+        remove()
+    assert (unit.serial_number, unit.phase) == ("S", None)
+    assert unit.extra == {"UnitPhaseId": "sixteen"}  # kept raw, not lost
+    assert content.units == ()
+    assert content.extra == {"Units": {"not": "a list"}}
+    assert seen == ["InternalUnit.UnitPhaseId", "UnitContent.Units"]
     with pytest.raises(WatsResponseError, match="UnitPhaseId"):
         UnitPhaseDefinition.from_json({"Name": "no id"})
     with pytest.raises(WatsResponseError, match="serialNumber"):
         InternalSerialNumber.from_json({"state": "Free"})
+    with pytest.raises(WatsResponseError, match="readable"):
+        UnitStateHistory.from_json({"processes": [1], "phases": [2], "dateTimes": [None]})
 
 
 def test_history_zips_three_lists_and_refuses_uneven_ones() -> None:

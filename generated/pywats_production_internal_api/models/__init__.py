@@ -14,6 +14,7 @@ from .site import Site
 from .unit_content import UnitContent
 from .unit_phase_definition import UnitPhaseDefinition
 from .unit_state_history import UnitStateHistory
+from .web_api_error import WebApiError
 
 __all__ = (
     "InternalChildUnitCheck",
@@ -30,4 +31,5 @@ __all__ = (
     "UnitContent",
     "UnitPhaseDefinition",
     "UnitStateHistory",
+    "WebApiError",
 )
