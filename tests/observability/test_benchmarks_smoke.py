@@ -25,7 +25,15 @@ def test_quick_run_writes_every_workload(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr[-2000:]
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert set(document["results"]) == {"get_unit", "save_units", "take", "import", "mock"}
+    assert set(document["results"]) == {
+        "get_unit",
+        "save_units",
+        "iter_units",
+        "take",
+        "import",
+        "mock",
+    }
+    assert document["results"]["iter_units"]["units"] == 2_000
     assert {"cpu_model", "cores", "python"} <= set(document["machine"])
     assert document["skipped"] == ["pywats-api: --no-pywats"]
     rows = document["rows"]
