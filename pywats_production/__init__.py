@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 
+from ._async_internal import AsyncInternalApi
 from ._async_service import AsyncProductionService
 from ._config import Secret, ServiceConfig
 from ._core import Hook, Instrumentation, OperationScope, RequestInfo, ResponseInfo
 from ._recovery import PendingTake
+from ._sync_internal import InternalApi
 from ._sync_service import ProductionService
 from .errors import (
     AmbiguousOutcomeError,
@@ -25,6 +27,7 @@ from .errors import (
     ChildAlreadyHasParentError,
     ChildNotFinalizedError,
     ConflictError,
+    InternalApiNotEnabledError,
     InvalidPhaseError,
     NotFoundError,
     NotInBoxBuildError,
@@ -44,6 +47,7 @@ from .errors import (
     WatsConnectionError,
     WatsError,
     WatsInputError,
+    WatsInternalApiWarning,
     WatsResponseError,
     WatsTimeoutError,
 )
@@ -82,6 +86,7 @@ __all__ = [
     "AmbiguousOutcomeError",
     "AssemblyError",
     "AssemblyLoopError",
+    "AsyncInternalApi",
     "AsyncProductionService",
     "AuthenticationError",
     "BadRequestError",
@@ -93,6 +98,8 @@ __all__ = [
     "ConflictError",
     "Hook",
     "Instrumentation",
+    "InternalApi",
+    "InternalApiNotEnabledError",
     "InvalidPhaseError",
     "NotFoundError",
     "NotInBoxBuildError",
@@ -138,6 +145,7 @@ __all__ = [
     "WatsConnectionError",
     "WatsError",
     "WatsInputError",
+    "WatsInternalApiWarning",
     "WatsResponseError",
     "WatsTimeoutError",
 ]

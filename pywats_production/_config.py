@@ -105,6 +105,9 @@ class ServiceConfig:
         trust_env: whether the service's own HTTP client honours the proxy variables
             (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) and
             ``SSL_CERT_FILE``; a proxy in them sees every request, token included.
+        internal: whether ``service.internal`` (the internal API) is enabled.
+        pinned_server_versions: server versions covered by the user's pins; the internal
+            API's version gate does not warn on them.
 
     """
 
@@ -120,6 +123,8 @@ class ServiceConfig:
     requests_per_minute: float | None = None
     save_concurrency: int = 4
     trust_env: bool = True
+    internal: bool = False
+    pinned_server_versions: frozenset[str] = frozenset()
 
     def headers(self) -> dict[str, str]:
         """Return the headers every request carries (auth, Accept, User-Agent)."""
@@ -237,6 +242,7 @@ def make_config(
     requests_per_minute: float | None,
     save_concurrency: int,
     trust_env: bool = True,
+    internal: bool = False,
 ) -> ServiceConfig:
     """Validate constructor arguments and build a :class:`ServiceConfig`.
 
@@ -290,6 +296,8 @@ def make_config(
         raise WatsInputError("save_concurrency must be >= 1", parameter="save_concurrency")
     if not isinstance(trust_env, bool):
         raise WatsInputError("trust_env must be True or False", parameter="trust_env")
+    if not isinstance(internal, bool):
+        raise WatsInputError("internal must be True or False", parameter="internal")
     return ServiceConfig(
         base_url=str(url).rstrip("/"),
         token=secret,
@@ -302,6 +310,7 @@ def make_config(
         requests_per_minute=requests_per_minute,
         save_concurrency=save_concurrency,
         trust_env=trust_env,
+        internal=internal,
     )
 
 

@@ -34,11 +34,13 @@ from ._core import (
     too_large,
 )
 from ._recovery import Attribution, PendingTake, TakeLedger, attribute, plan_take, utcnow
+from ._sync_internal import InternalApi
 from ._timing import RequestBudget, gather, new_lock, resolve, sleep
 from ._transport import ERROR_BODY_CAP, BodyTooLarge, bounded, install_deadline, read_capped
 from .errors import (
     AmbiguousOutcomeError,
     ChildAlreadyHasParentError,
+    InternalApiNotEnabledError,
     NotFoundError,
     NotLinkedError,
     ServerError,
@@ -231,6 +233,8 @@ class ProductionService:
             (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``): a proxy named
             there receives every request, the token included. False ignores them
             (see ``docs/reliability.md``).
+        internal: enable :attr:`internal`, the internal API (``/api/internal/...``
+            routes that may change without notice; see ``docs/internal-api.md``).
 
     Raises:
         WatsInputError: any setting of the wrong kind or out of range (a token with a
@@ -260,6 +264,7 @@ class ProductionService:
         save_concurrency: int = 4,
         trust_env: bool = True,
         server_version: str | ServerVersion | None = None,
+        internal: bool = False,
     ) -> None:
         try:
             secret = check_token(token)
@@ -282,7 +287,9 @@ class ProductionService:
             requests_per_minute=requests_per_minute,
             save_concurrency=save_concurrency,
             trust_env=trust_env,
+            internal=internal,
         )
+        self._internal: InternalApi | None = InternalApi(self) if self._config.internal else None
         self._headers = self._config.headers()
         self._owns_client = http_client is None
         if http_client is None:
@@ -312,6 +319,7 @@ class ProductionService:
         instrumentation: Instrumentation | None = None,
         requests_per_minute: float | None = None,
         save_concurrency: int = 4,
+        internal: bool = False,
     ) -> Self:
         """Build a service from ``WATS_BASE_URL`` and ``WATS_AUTH_TOKEN``.
 
@@ -329,6 +337,7 @@ class ProductionService:
             instrumentation: operation-level instrumentation (OpenTelemetry).
             requests_per_minute: optional client-side request budget (off by default).
             save_concurrency: chunks of ``save_units`` in flight at once.
+            internal: enable :attr:`internal`, the opt-in internal API.
 
         Returns:
             The service.
@@ -353,6 +362,7 @@ class ProductionService:
             instrumentation=instrumentation,
             requests_per_minute=requests_per_minute,
             save_concurrency=save_concurrency,
+            internal=internal,
         )
 
     @property
@@ -364,6 +374,29 @@ class ProductionService:
         # getattr: a traceback showing locals may call this before __init__ finished.
         config = getattr(self, "_config", None)
         return f"{type(self).__name__}(base_url={config.base_url if config else None!r})"
+
+    @property
+    def internal(self) -> InternalApi:
+        """The internal Production API (phases, history, hierarchy, serial-number pools).
+
+        Raises:
+            InternalApiNotEnabledError: the service was created without ``internal=True``.
+
+        Example:
+            >>> wats = ProductionService("https://wats.example.com", internal=True)
+            >>> type(wats.internal).__name__
+            'InternalApi'
+
+        """
+        if self._internal is None:
+            raise InternalApiNotEnabledError(
+                "the internal API is off: create the service with internal=True to use "
+                "service.internal. Its /api/internal/... routes are not part of the "
+                "server's public contract and may change without notice, so the SDK "
+                "offers them only on request (and warns on a server version they were "
+                "not checked against)"
+            )
+        return self._internal
 
     def close(self) -> None:
         """Close the service's own HTTP client (a client given to it is left open).
@@ -1850,8 +1883,19 @@ class ProductionService:
         try:
             version = self.server_version(retry=retry)
         except WatsError as exc:
-            return compat.compare(None, checked_versions=checked_versions, error=exc)
-        return compat.compare(version, checked_versions=checked_versions)
+            report = compat.compare(None, checked_versions=checked_versions, error=exc)
+            error: WatsError | None = exc
+            version = None
+        else:
+            report = compat.compare(version, checked_versions=checked_versions)
+            error = None
+        if self._config.internal:
+            # The internal surface is judged on its own: derived-for versions and pins.
+            pinned = self._config.pinned_server_versions
+            report = attrs.evolve(
+                report, internal=compat.compare_internal(version, pinned=pinned, error=error)
+            )
+        return report
 
     # ------------------------------------------------------------------- internals
 
