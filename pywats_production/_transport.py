@@ -15,18 +15,17 @@ and a compressed answer is inflated in whatever size it comes. The services ther
   a limit on the *inflated* size, so a 1 MB gzip bomb never becomes 1 GB in memory.
 """
 
-# ruff: noqa: ASYNC109  # httpcore's stream interface takes timeouts; this wraps it
 from __future__ import annotations
 
 import contextlib
 import time
 import zlib
-from collections.abc import AsyncIterator, Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Final
 
-import httpcore
 import httpx
+
+from ._deadline import DEADLINE as _DEADLINE
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -48,139 +47,12 @@ ERROR_BODY_CAP: Final = 64 * 1024
 _INFLATE_STEP: Final = 256 * 1024
 """Largest piece inflated at once: the memory an inflating read needs beyond its cap."""
 
-_DEADLINE: ContextVar[float | None] = ContextVar("pywats_production_deadline", default=None)
-
-
 class BodyTooLarge(Exception):
     """An answer's (inflated) size passed the cap; ``received`` is what was counted."""
 
     def __init__(self, received: int) -> None:
         super().__init__(received)
         self.received = received
-
-
-def _left(timeout: float | None, error: type[Exception]) -> float | None:
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise error("the call's deadline has passed")
-    return left if timeout is None else min(timeout, left)
-
-
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _left(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: Any,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(
-            ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout)
-        )
-        return _Stream(inner)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _Backend(httpcore.NetworkBackend):
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
-        self._inner = inner
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_tcp(
-            host, port, _left(timeout, httpcore.ConnectTimeout), local_address, socket_options
-        )
-        return _Stream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_unix_socket(
-            path, _left(timeout, httpcore.ConnectTimeout), socket_options
-        )
-        return _Stream(stream)
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-class _AsyncStream(httpcore.AsyncNetworkStream):
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self._inner = inner
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, _left(timeout, httpcore.WriteTimeout))
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def start_tls(
-        self,
-        ssl_context: Any,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        inner = await self._inner.start_tls(
-            ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout)
-        )
-        return _AsyncStream(inner)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _AsyncBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
-        self._inner = inner
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        stream = await self._inner.connect_tcp(
-            host, port, _left(timeout, httpcore.ConnectTimeout), local_address, socket_options
-        )
-        return _AsyncStream(stream)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        stream = await self._inner.connect_unix_socket(
-            path, _left(timeout, httpcore.ConnectTimeout), socket_options
-        )
-        return _AsyncStream(stream)
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
 
 
 def install_deadline(client: httpx.Client | httpx.AsyncClient) -> bool:
@@ -198,20 +70,17 @@ def install_deadline(client: httpx.Client | httpx.AsyncClient) -> bool:
     # (cancellation) still holds and the sync one falls back to per-read timeouts.
     transports = [getattr(client, "_transport", None)]
     transports += list(getattr(client, "_mounts", {}).values())
+    pools = [getattr(t, "_pool", None) for t in transports]
+    pools = [p for p in pools if getattr(p, "_network_backend", None) is not None]
+    if not pools:
+        return False
+    # Here, not at the top: a pool exists, so httpx has loaded httpcore already, and
+    # `import pywats_production` stays without httpcore, h11, h2 and anyio.
+    from ._netbackend import wrap_pool
+
     wrapped = False
-    for transport in transports:
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if backend is None:
-            continue
-        if isinstance(backend, _Backend | _AsyncBackend):
-            wrapped = True
-        elif isinstance(backend, httpcore.AsyncNetworkBackend):
-            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]
-            wrapped = True
-        elif isinstance(backend, httpcore.NetworkBackend):
-            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
-            wrapped = True
+    for pool in pools:
+        wrapped = wrap_pool(pool) or wrapped
     return wrapped
 
 

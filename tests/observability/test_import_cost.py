@@ -32,6 +32,16 @@ NOT_ON_IMPORT = (
     "pywats_production.serials",  # serial-number files, with csv and xml
     "csv",
     "xml",
+    # httpx's network stack: httpx loads it when a client builds its own transport, and the
+    # deadline's network backend (_netbackend, which subclasses httpcore's) only then.
+    "pywats_production._netbackend",
+    "httpcore",
+    "h11",
+    "h2",
+    "hpack",
+    "hyperframe",
+    "anyio",
+    "certifi",
 )
 
 
@@ -71,6 +81,21 @@ def test_first_call_loads_only_its_endpoint_module() -> None:
     assert endpoints == ["pywats_production_api.api.production.get_unit"]
     assert _loaded(modules, "opentelemetry") == []
     assert _loaded(modules, "defusedxml") == []
+    # A client on an in-process transport has no connection pool: nothing to wrap.
+    assert _loaded(modules, "httpcore") == []
+
+
+def test_own_client_wraps_its_pool_with_the_deadline_backend() -> None:
+    modules = _modules_after(
+        """
+        import pywats_production as wp
+        from pywats_production import _netbackend
+        service = wp.ProductionService("https://wats.example.com")
+        pool = service._client._transport._pool
+        assert isinstance(pool._network_backend, _netbackend._Backend), pool._network_backend
+        """
+    )
+    assert _loaded(modules, "httpcore")
 
 
 def test_otel_module_loads_opentelemetry_only_when_asked() -> None:
