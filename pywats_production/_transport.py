@@ -47,6 +47,7 @@ ERROR_BODY_CAP: Final = 64 * 1024
 _INFLATE_STEP: Final = 256 * 1024
 """Largest piece inflated at once: the memory an inflating read needs beyond its cap."""
 
+
 class BodyTooLarge(Exception):
     """An answer's (inflated) size passed the cap; ``received`` is what was counted."""
 
