@@ -20,6 +20,9 @@ from ._core import Call, T, make_call
 from ._json import JsonValue
 from ._validate import _FORBIDDEN as _FORBIDDEN_TEXT
 from ._validate import (
+    INT32_MAX,
+    INT32_MIN,
+    MAX_TEXT_CHARS,
     check_unit,
     optional_text,
     require_datetime,
@@ -40,6 +43,7 @@ from .models import (
     Unit,
     UnitChange,
     UnitVerificationGrade,
+    _wire_datetime,
 )
 from .phase import UnitPhase
 
@@ -150,25 +154,100 @@ def get_unit(serial_number: str, part_number: str) -> Call[Unit]:
     )
 
 
+def _checked_wire(unit: Unit) -> dict[str, JsonValue] | None:
+    """Return ``unit.to_wire()`` when every field is in its common, plainly valid form.
+
+    The common forms: serial and part number printable ASCII (not blank, at most
+    MAX_TEXT_CHARS), the other texts None or printable ASCII, ``serial_date`` None or a
+    datetime, ``phase`` None, a UnitPhase or an int32 >= 0, ``process_code`` None,
+    printable ASCII or an int32. Each of these passes :func:`check_unit`; anything else
+    (a str subclass, non-ASCII text, a wrong type ...) gives None, and the caller runs the
+    full check, which accepts or names the field. tests/observability/test_fast_paths.py
+    holds this to check_unit and to_wire.
+    """
+    sn = unit.serial_number
+    pn = unit.part_number
+    if not (
+        type(sn) is str
+        and type(pn) is str
+        and sn.isascii()
+        and pn.isascii()
+        and sn.isprintable()
+        and pn.isprintable()
+        and len(sn) <= MAX_TEXT_CHARS
+        and len(pn) <= MAX_TEXT_CHARS
+        and sn.strip()
+        and pn.strip()
+    ):
+        return None
+    # The members in to_wire's order (the body's bytes are the same either way).
+    wire: dict[str, JsonValue] = {"serialNumber": sn, "partNumber": pn}
+    text = unit.revision
+    if text is not None:
+        if type(text) is not str or not (text.isascii() and text.isprintable()):
+            return None
+        wire["revision"] = text
+    text = unit.batch_number
+    if text is not None:
+        if type(text) is not str or not (text.isascii() and text.isprintable()):
+            return None
+        wire["batchNumber"] = text
+    date = unit.serial_date
+    if date is not None:
+        if type(date) is not dt.datetime:
+            return None
+        wire["serialDate"] = _wire_datetime(date)
+    text = unit.current_location
+    if text is not None:
+        if type(text) is not str or not (text.isascii() and text.isprintable()):
+            return None
+        wire["currentLocation"] = text
+    text = unit.xml_data
+    if text is not None:
+        if type(text) is not str or not (text.isascii() and text.isprintable()):
+            return None
+        wire["xmlData"] = text
+    phase = unit.phase
+    if phase is not None:
+        if not ((type(phase) is UnitPhase or type(phase) is int) and 0 <= phase <= INT32_MAX):
+            return None
+        wire["unitPhaseId"] = int(phase)
+    code = unit.process_code
+    if code is not None:
+        if type(code) is str:
+            if not (code.isascii() and code.isprintable()):
+                return None
+        elif type(code) is not int or not INT32_MIN <= code <= INT32_MAX:
+            return None
+        wire["processCode"] = code
+    return wire
+
+
 def save_units_chunks(units: Iterable[Unit], chunk_size: int) -> list[Call[SaveUnitsResult]]:
     """PUT /api/Production/Units, one call per chunk of ``chunk_size`` units."""
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise WatsInputError("chunk_size must be an int >= 1", parameter="chunk_size")
     wire: list[dict[str, JsonValue]] = []
     append = wire.append
-    # Unit.to_wire called unbound for plain Units (no bound method made per unit); a
-    # subclass's own to_wire is honoured. The index of a unit is len(wire) when it fails.
-    plain_to_wire = Unit.to_wire
+    fast = _checked_wire
     for unit in units:
         cls = type(unit)
-        if cls is not Unit and not isinstance(unit, Unit):
+        if cls is Unit:
+            # One pass that checks and builds; None when a field is outside the common
+            # cases, and then the full check (which names the field) and to_wire.
+            body = fast(unit)
+            if body is not None:
+                append(body)
+                continue
+        elif not isinstance(unit, Unit):
             raise WatsInputError(
                 f"units[{len(wire)}] is a {cls.__name__}, not a Unit", parameter="units"
             )
         # Every field is checked: bytes, NaN or a lone surrogate would otherwise fail
-        # inside httpx or json, after other chunks were already written.
+        # inside httpx or json, after other chunks were already written. A subclass's own
+        # to_wire is honoured. The index of a unit is len(wire) when it fails.
         check_unit(unit, f"units[{len(wire)}]")
-        append(plain_to_wire(unit) if cls is Unit else unit.to_wire())
+        append(Unit.to_wire(unit) if cls is Unit else unit.to_wire())
     calls = []
     for start in range(0, len(wire), chunk_size):
         chunk = wire[start : start + chunk_size]

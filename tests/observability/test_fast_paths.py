@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
+import attrs
 import httpx
 import pytest
 from hypothesis import given, settings
@@ -11,6 +15,7 @@ import pywats_production as wp
 from pywats_production import _calls, serials
 from pywats_production._json import JsonValue
 from pywats_production._take import _CANONICAL_TAKE, _number_of, _SnReader
+from pywats_production._validate import MAX_TEXT_CHARS, check_unit
 
 ID_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"&<>')
 WS = st.text(alphabet=" \t\r\n", max_size=3)
@@ -120,6 +125,127 @@ def test_save_units_wire_is_each_units_to_wire() -> None:
         [u.to_wire() for u in units[2:4]],
         [u.to_wire() for u in units[4:]],
     ]
+
+
+# Values of every kind a Unit field can be given: the common ones, and the ones the full
+# check refuses or has to look at closely (control characters, lone surrogates, blanks,
+# non-ASCII, str subclasses, bools, ints out of range, floats, bytes, a date as text).
+class _Str(str):
+    pass
+
+
+_ODD_TEXT = st.text(
+    alphabet=st.sampled_from(["A", "1", " ", "\t", "\n", "\x00", "\x7f", "\u00e4", "\ud800"]),
+    max_size=6,
+)
+_TEXTS = st.one_of(
+    st.none(),
+    st.text(alphabet=ID_CHARS + " ", max_size=8),
+    _ODD_TEXT,
+    _ODD_TEXT.map(_Str),
+    st.just("X" * (MAX_TEXT_CHARS + 1)),
+    st.just("X" * MAX_TEXT_CHARS),
+    st.binary(max_size=3),
+    st.integers(-3, 3),
+)
+_INTS = st.one_of(
+    st.none(),
+    st.sampled_from(list(wp.UnitPhase)),
+    st.integers(min_value=-(2**31) - 2, max_value=2**31 + 1),
+    st.sampled_from([-(2**31), 2**31 - 1, 2**31, -(2**31) - 1]),
+    st.booleans(),
+    st.floats(allow_nan=True),
+)
+_DATES = st.one_of(
+    st.none(),
+    st.datetimes(),
+    st.datetimes(timezones=st.just(dt.UTC)),
+    st.just("2024-01-01T00:00:00Z"),
+)
+
+
+@st.composite
+def any_units(draw: st.DrawFn) -> wp.Unit:
+    return wp.Unit(
+        serial_number=draw(_TEXTS),
+        part_number=draw(_TEXTS),
+        revision=draw(_TEXTS),
+        batch_number=draw(_TEXTS),
+        serial_date=draw(_DATES),
+        current_location=draw(_TEXTS),
+        xml_data=draw(_TEXTS),
+        phase=draw(_INTS),
+        process_code=draw(st.one_of(_TEXTS, _INTS)),
+    )
+
+
+@settings(max_examples=1500, deadline=None)
+@given(any_units())
+def test_save_units_fast_path_equals_the_full_check_and_to_wire(unit: wp.Unit) -> None:
+    """The one-pass check-and-build never accepts what the full check refuses.
+
+    Invariant: for any Unit, when ``_checked_wire`` gives a body, ``check_unit`` accepts
+    the unit and the body equals ``to_wire()`` member for member and in the same order
+    (the same JSON text); when ``check_unit`` refuses the unit, ``_checked_wire`` gives
+    None (and save_units then raises the full check's error).
+    """
+    try:
+        check_unit(unit, "units[0]")
+    except (wp.WatsInputError, TypeError):
+        refused = True
+    else:
+        refused = False
+    body = _calls._checked_wire(unit)
+    if refused:
+        assert body is None
+    elif body is not None:
+        expected = unit.to_wire()
+        assert list(body.items()) == list(expected.items())
+        assert json.dumps(body) == json.dumps(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(any_units(), max_size=6))
+def test_save_units_sends_to_wire_or_raises_the_full_checks_error(units: list[wp.Unit]) -> None:
+    """save_units' chunks hold exactly each unit's to_wire, or the full check's error.
+
+    Invariant: if every unit passes ``check_unit``, the bodies are the units' ``to_wire()``
+    in order; otherwise save_units_chunks raises the same error type and message as
+    ``check_unit`` on the first refused unit (named by its index).
+    """
+    first_error: Exception | None = None
+    for index, unit in enumerate(units):
+        try:
+            check_unit(unit, f"units[{index}]")
+        except (wp.WatsInputError, TypeError) as exc:
+            first_error = exc
+            break
+    if first_error is not None:
+        with pytest.raises(type(first_error)) as caught:
+            _calls.save_units_chunks(units, 4)
+        assert str(caught.value) == str(first_error)
+        return
+    calls = _calls.save_units_chunks(units, 4)
+    sent = [member for call in calls for member in call.request["json"]]
+    assert [list(b.items()) for b in sent] == [list(u.to_wire().items()) for u in units]
+
+
+def test_the_fast_path_takes_the_common_units() -> None:
+    # Without this, a fast path that always gives None would pass the tests above.
+    plain = wp.Unit(serial_number="SN1", part_number="P1", revision="A")
+    full = wp.Unit(
+        serial_number="SN1",
+        part_number="P1",
+        revision="A",
+        batch_number="B",
+        serial_date=dt.datetime(2024, 1, 2, 3, 4, 5),
+        current_location="L",
+        xml_data="<x/>",
+        phase=wp.UnitPhase.FINALIZED,
+        process_code=10,
+    )
+    for unit in (plain, full, attrs.evolve(full, process_code="P10", phase=5)):
+        assert _calls._checked_wire(unit) == unit.to_wire()
 
 
 # ------------------------------------------------------------------- request URLs
