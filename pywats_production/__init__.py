@@ -10,13 +10,12 @@ Example:
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from ._async_internal import AsyncInternalApi
 from ._async_service import AsyncProductionService
 from ._config import Secret, ServiceConfig
 from ._core import Hook, Instrumentation, OperationScope, RequestInfo, ResponseInfo
 from ._recovery import PendingTake
-from ._sync_internal import InternalApi
 from ._sync_service import ProductionService
 from .errors import (
     AmbiguousOutcomeError,
@@ -75,7 +74,31 @@ from .models import (
 from .phase import UnitPhase
 from .retry import Reliability, RetryPolicy
 
+if TYPE_CHECKING:
+    from ._async_internal import AsyncInternalApi
+    from ._sync_internal import InternalApi
+
 __version__ = "0.1.0"
+
+# The internal API's wing (its models, calls and services) is loaded when first named
+# or when a service is created with internal=True: most programs never use it.
+_LAZY = {"AsyncInternalApi": "._async_internal", "InternalApi": "._sync_internal"}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 # A library's logger has a NullHandler: without one, logging's last-resort handler
 # prints WARNING records on stderr of applications that never configured logging (an

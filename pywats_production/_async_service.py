@@ -23,7 +23,6 @@ import attrs
 import httpx
 
 from . import _calls
-from ._async_internal import AsyncInternalApi
 from ._calls import FileFormat
 from ._config import ServiceConfig, check_token, env_settings, make_config
 from ._core import (
@@ -79,6 +78,7 @@ from .query import (
 from .retry import RetryPolicy
 
 if TYPE_CHECKING:
+    from ._async_internal import AsyncInternalApi
     from .compat import CompatibilityReport
 
 __all__ = ["AsyncProductionService"]
@@ -291,9 +291,13 @@ class AsyncProductionService:
             trust_env=trust_env,
             internal=internal,
         )
-        self._internal: AsyncInternalApi | None = (
-            AsyncInternalApi(self) if self._config.internal else None
-        )
+        self._internal: AsyncInternalApi | None = None
+        if self._config.internal:
+            # Here: the internal wing (its models and calls) loads only for the services
+            # that ask for it, not with `import pywats_production`.
+            from ._async_internal import AsyncInternalApi
+
+            self._internal = AsyncInternalApi(self)
         self._headers = self._config.headers()
         self._owns_client = http_client is None
         if http_client is None:

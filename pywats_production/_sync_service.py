@@ -34,7 +34,6 @@ from ._core import (
     too_large,
 )
 from ._recovery import Attribution, PendingTake, TakeLedger, attribute, plan_take, utcnow
-from ._sync_internal import InternalApi
 from ._timing import RequestBudget, gather, new_lock, resolve, sleep
 from ._transport import ERROR_BODY_CAP, BodyTooLarge, bounded, install_deadline, read_capped
 from .errors import (
@@ -77,6 +76,7 @@ from .query import (
 from .retry import RetryPolicy
 
 if TYPE_CHECKING:
+    from ._sync_internal import InternalApi
     from .compat import CompatibilityReport
 
 __all__ = ["ProductionService"]
@@ -289,7 +289,13 @@ class ProductionService:
             trust_env=trust_env,
             internal=internal,
         )
-        self._internal: InternalApi | None = InternalApi(self) if self._config.internal else None
+        self._internal: InternalApi | None = None
+        if self._config.internal:
+            # Here: the internal wing (its models and calls) loads only for the services
+            # that ask for it, not with `import pywats_production`.
+            from ._sync_internal import InternalApi
+
+            self._internal = InternalApi(self)
         self._headers = self._config.headers()
         self._owns_client = http_client is None
         if http_client is None:

@@ -32,6 +32,11 @@ NOT_ON_IMPORT = (
     "pywats_production.serials",  # serial-number files, with csv and xml
     "csv",
     "xml",
+    # The internal API's wing: loaded when named or by a service made with internal=True.
+    "pywats_production._async_internal",
+    "pywats_production._sync_internal",
+    "pywats_production._internal_calls",
+    "pywats_production.internal_models",
     # httpx's network stack: httpx loads it when a client builds its own transport, and the
     # deadline's network backend (_netbackend, which subclasses httpcore's) only then.
     "pywats_production._netbackend",
@@ -96,6 +101,20 @@ def test_own_client_wraps_its_pool_with_the_deadline_backend() -> None:
         """
     )
     assert _loaded(modules, "httpcore")
+
+
+def test_internal_wing_loads_when_named_or_asked_for() -> None:
+    named = _modules_after("from pywats_production import InternalApi")
+    assert _loaded(named, "pywats_production._sync_internal")
+    asked = _modules_after(
+        """
+        import pywats_production as wp
+        service = wp.AsyncProductionService("https://wats.example.com", internal=True)
+        assert type(service.internal).__name__ == "AsyncInternalApi"
+        """
+    )
+    assert _loaded(asked, "pywats_production.internal_models")
+    assert _loaded(asked, "pywats_production._sync_internal") == []
 
 
 def test_otel_module_loads_opentelemetry_only_when_asked() -> None:
