@@ -11,9 +11,10 @@ read. A test runs :func:`check` on the committed client and on clients regenerat
 edited copies of the spec, so a spec change cannot slip past the hand-written readers.
 
 Several specs: a :class:`Binding` names its generated package, and :func:`check` takes
-one folder per package, so a second contract (its own spec file, its own generated
-package) adds its bindings to :data:`BINDINGS` and its unread schemas to
-:data:`UNBOUND`. Nothing here is imported at run time.
+one folder per package. The public contract (:data:`MAIN`) and the internal one
+(:data:`INTERNAL`, ``spec/production-internal-api.yaml``, read by ``internal_models``)
+are both in :data:`BINDINGS` and :data:`UNBOUND`; another contract would add its own
+alike. Nothing here is imported at run time.
 
 Type names are the templates' JSON-flavoured ones: ``string``, ``integer``, ``number``,
 ``boolean``, ``date-time``, ``date``, ``uuid``, ``integer enum X``, ``object X``,
