@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from io import BytesIO
-from typing import Literal
+from typing import Literal, cast
 
 import httpx
 
@@ -154,7 +154,7 @@ def get_unit(serial_number: str, part_number: str) -> Call[Unit]:
     )
 
 
-def _checked_wire(unit: Unit) -> dict[str, JsonValue] | None:
+def _checked_wire(unit: object) -> dict[str, JsonValue] | None:
     """Return ``unit.to_wire()`` when every field is in its common, plainly valid form.
 
     The common forms: serial and part number printable ASCII (not blank, at most
@@ -163,8 +163,11 @@ def _checked_wire(unit: Unit) -> dict[str, JsonValue] | None:
     printable ASCII or an int32. Each of these passes :func:`check_unit`; anything else
     (a str subclass, non-ASCII text, a wrong type ...) gives None, and the caller runs the
     full check, which accepts or names the field. tests/observability/test_fast_paths.py
-    holds this to check_unit and to_wire.
+    holds this to check_unit and to_wire. Not a plain Unit (a subclass, another type):
+    None.
     """
+    if type(unit) is not Unit:
+        return None
     sn = unit.serial_number
     pn = unit.part_number
     if not (
@@ -227,27 +230,27 @@ def save_units_chunks(units: Iterable[Unit], chunk_size: int) -> list[Call[SaveU
     """PUT /api/Production/Units, one call per chunk of ``chunk_size`` units."""
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise WatsInputError("chunk_size must be an int >= 1", parameter="chunk_size")
-    wire: list[dict[str, JsonValue]] = []
-    append = wire.append
-    fast = _checked_wire
-    for unit in units:
-        cls = type(unit)
-        if cls is Unit:
-            # One pass that checks and builds; None when a field is outside the common
-            # cases, and then the full check (which names the field) and to_wire.
-            body = fast(unit)
-            if body is not None:
-                append(body)
+    units = units if type(units) is list else list(units)
+    # One pass that checks and builds each plain Unit's body (map: no Python-level loop);
+    # None where a unit is not a plain Unit or a field is outside the common cases.
+    bodies = list(map(_checked_wire, units))
+    if None in bodies:
+        # Those go through the full check, in order, so the first bad unit is the one
+        # named (every unit that passed the one-pass check is valid). Every field is
+        # checked: bytes, NaN or a lone surrogate would otherwise fail inside httpx or
+        # json, after other chunks were already written. A subclass's own to_wire is
+        # honoured.
+        for index, unit in enumerate(units):
+            if bodies[index] is not None:
                 continue
-        elif not isinstance(unit, Unit):
-            raise WatsInputError(
-                f"units[{len(wire)}] is a {cls.__name__}, not a Unit", parameter="units"
-            )
-        # Every field is checked: bytes, NaN or a lone surrogate would otherwise fail
-        # inside httpx or json, after other chunks were already written. A subclass's own
-        # to_wire is honoured. The index of a unit is len(wire) when it fails.
-        check_unit(unit, f"units[{len(wire)}]")
-        append(Unit.to_wire(unit) if cls is Unit else unit.to_wire())
+            cls = type(unit)
+            if cls is not Unit and not isinstance(unit, Unit):
+                raise WatsInputError(
+                    f"units[{index}] is a {cls.__name__}, not a Unit", parameter="units"
+                )
+            check_unit(unit, f"units[{index}]")
+            bodies[index] = Unit.to_wire(unit) if cls is Unit else unit.to_wire()
+    wire = cast(list[dict[str, JsonValue]], bodies)
     calls = []
     for start in range(0, len(wire), chunk_size):
         chunk = wire[start : start + chunk_size]
