@@ -12,6 +12,7 @@ from __future__ import annotations
 from ._async_service import AsyncProductionService
 from ._config import Secret, ServiceConfig
 from ._core import Hook, Instrumentation, OperationScope, RequestInfo, ResponseInfo
+from ._drift import DriftInfo
 from ._recovery import PendingTake
 from ._sync_service import ProductionService
 from .errors import (
@@ -23,6 +24,7 @@ from .errors import (
     ChildAlreadyHasParentError,
     ChildNotFinalizedError,
     ConflictError,
+    ContractDriftError,
     InvalidPhaseError,
     NotFoundError,
     NotInBoxBuildError,
@@ -78,6 +80,8 @@ __all__ = [
     "ChildUnitCheck",
     "ChildUnitCheckItem",
     "ConflictError",
+    "ContractDriftError",
+    "DriftInfo",
     "Hook",
     "Instrumentation",
     "InvalidPhaseError",

@@ -25,6 +25,7 @@ from . import _calls
 from ._calls import FileFormat
 from ._config import ServiceConfig, env_settings, make_config
 from ._core import Call, CallState, Hook, Instrumentation, RetryStep, UnknownOutcome, too_large
+from ._drift import DriftMonitor
 from ._recovery import Attribution, PendingTake, TakeLedger, attribute, plan_take, utcnow
 from ._timing import RequestBudget, agather, aresolve, asleep
 from .errors import (
@@ -148,6 +149,13 @@ class AsyncProductionService:
             :class:`pywats_production.otel.OpenTelemetryInstrumentation`.
         requests_per_minute: optional client-side request budget (off by default).
         save_concurrency: chunks of ``save_units`` in flight at once.
+        strict: raise :class:`~pywats_production.errors.ContractDriftError` on any answer
+            with a member, value or type the contract does not describe (for contract
+            tests); by default such members are kept in ``extra`` and each kind of drift
+            is reported once per service (log and hooks' ``on_drift``).
+        pins: pin files (``wats-production pin``) of server versions verified with this
+            SDK; ``check_compatibility()`` then answers MATCHES or DIFFERS by them.
+            Default: the paths in ``WATS_PINS`` (``os.pathsep``-separated), if set.
 
     Example:
         >>> async def main() -> None:
@@ -171,6 +179,8 @@ class AsyncProductionService:
         instrumentation: Instrumentation | None = None,
         requests_per_minute: float | None = None,
         save_concurrency: int = 4,
+        strict: bool = False,
+        pins: Sequence[str | Path] | None = None,
     ) -> None:
         self._config = make_config(
             base_url,
@@ -183,7 +193,10 @@ class AsyncProductionService:
             instrumentation=instrumentation,
             requests_per_minute=requests_per_minute,
             save_concurrency=save_concurrency,
+            strict=strict,
+            pins=pins,
         )
+        self._drift = DriftMonitor(self._config.strict, self._config.hooks)
         self._headers = self._config.headers()
         self._owns_client = http_client is None
         if http_client is None:
@@ -257,6 +270,7 @@ class AsyncProductionService:
             self._config.hooks,
             self._config.instrumentation,
             self._headers,
+            self._drift,
         )
 
     async def _run(
@@ -1297,7 +1311,8 @@ class AsyncProductionService:
 
         Never raises for an unreachable or refusing server: the report then says UNKNOWN
         and why. The rule (API version, checked server versions) is in
-        :mod:`pywats_production.compat`.
+        :mod:`pywats_production.compat`. With pins (``pins=`` or ``WATS_PINS``), a server
+        version that a pin names answers MATCHES and any other DIFFERS, with the reason.
 
         Args:
             checked_versions: dotted server versions the contract has been checked against
@@ -1322,8 +1337,10 @@ class AsyncProductionService:
         try:
             version = await self.server_version(retry=retry)
         except WatsError as exc:
-            return compat.compare(None, checked_versions=checked_versions, error=exc)
-        return compat.compare(version, checked_versions=checked_versions)
+            return compat.compare(
+                None, checked_versions=checked_versions, error=exc, pins=self._config.pins
+            )
+        return compat.compare(version, checked_versions=checked_versions, pins=self._config.pins)
 
     # ------------------------------------------------------------------- internals
 

@@ -13,6 +13,7 @@ import httpx
 
 from ._core import Hook, Instrumentation
 from .errors import WatsInputError, register_secret
+from .pins import Pin, load_pins, pins_from_env
 from .retry import RetryPolicy
 
 __all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "Secret", "ServiceConfig"]
@@ -90,6 +91,10 @@ class ServiceConfig:
         instrumentation: operation-level instrumentation (OpenTelemetry), or None.
         requests_per_minute: optional client-side request budget (None = off).
         save_concurrency: chunks of ``save_units`` sent at once by the async service.
+        strict: raise :class:`~pywats_production.errors.ContractDriftError` on an answer
+            off the contract instead of keeping the member in ``extra``.
+        pins: the pins loaded from ``pins=`` or ``WATS_PINS`` (see :mod:`pywats_production.pins`).
+        pinned_server_versions: the server versions of ``pins`` (a plain attribute to read).
 
     """
 
@@ -104,6 +109,14 @@ class ServiceConfig:
     instrumentation: Instrumentation | None = None
     requests_per_minute: float | None = None
     save_concurrency: int = 4
+    strict: bool = False
+    pins: tuple[Pin, ...] = ()
+    pinned_server_versions: frozenset[str] = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: frozenset(p.server_version for p in self.pins), takes_self=True
+        ),
+    )
 
     def headers(self) -> dict[str, str]:
         """Return the headers every request carries (auth, Accept, User-Agent)."""
@@ -137,6 +150,8 @@ def make_config(
     instrumentation: Instrumentation | None,
     requests_per_minute: float | None,
     save_concurrency: int,
+    strict: bool = False,
+    pins: Sequence[str | Path] | None = None,
 ) -> ServiceConfig:
     """Validate constructor arguments and build a :class:`ServiceConfig`."""
     if not isinstance(base_url, str) or not base_url.strip():
@@ -166,6 +181,11 @@ def make_config(
         raise WatsInputError("requests_per_minute must be > 0", parameter="requests_per_minute")
     if save_concurrency < 1:
         raise WatsInputError("save_concurrency must be >= 1", parameter="save_concurrency")
+    if not isinstance(strict, bool):
+        raise WatsInputError("strict must be True or False", parameter="strict")
+    if isinstance(pins, str | Path):
+        raise WatsInputError("pins must be a list of pin file paths", parameter="pins")
+    loaded = pins_from_env() if pins is None else load_pins(pins)
     return ServiceConfig(
         base_url=str(url).rstrip("/"),
         token=token,
@@ -177,6 +197,8 @@ def make_config(
         instrumentation=instrumentation,
         requests_per_minute=requests_per_minute,
         save_concurrency=save_concurrency,
+        strict=strict,
+        pins=loaded,
     )
 
 

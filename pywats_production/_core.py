@@ -21,6 +21,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 import httpx
 
+from ._drift import DRIFT_SCOPE, DriftMonitor
 from .errors import (
     WatsApiError,
     WatsConnectionError,
@@ -351,6 +352,7 @@ class CallState(Generic[T]):
 
     __slots__ = (
         "_deadline",
+        "_drift",
         "_finished",
         "_headers",
         "_hooks",
@@ -374,8 +376,10 @@ class CallState(Generic[T]):
         hooks: Sequence[Hook],
         instrumentation: Instrumentation | None,
         headers: Mapping[str, str] | None = None,
+        drift: DriftMonitor | None = None,
     ) -> None:
         self.call = call
+        self._drift = drift
         self._headers: Mapping[str, str] = headers or {}
         self.policy = policy
         self.request_id = uuid.uuid4().hex
@@ -529,11 +533,16 @@ class CallState(Generic[T]):
         status = response.status_code
         if status < 300:
             self._report(status, None, False)
+            # Drift found by the models goes to the service's monitor (strict: raises).
+            scope = DRIFT_SCOPE.set((self._drift, self.call.op.name)) if self._drift else None
             try:
                 result = self.call.parse(response)
             except WatsError as exc:
                 # in_doubt stays set: a Take that was applied but cannot be read.
                 raise self._finish(exc) from None
+            finally:
+                if scope is not None:
+                    DRIFT_SCOPE.reset(scope)
             self.in_doubt = False
             self._finish(None)
             return result

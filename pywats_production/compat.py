@@ -15,6 +15,11 @@ order:
    ``24.2``, ``24.2.0``, ``24.2.1.55``; not ``24.20``): MATCHES.
 6. Otherwise: DIFFERS, naming the versions the contract was checked against.
 
+Pins (``pins=`` on the services, or ``WATS_PINS``; see :mod:`pywats_production.pins`) come
+before rules 2 to 6 when a version was read: a server version that a pin names exactly, by
+a pin made with this SDK's contract (same spec sha256), MATCHES; a pin of that version made
+with another contract, or no pin of that version, DIFFERS with the reason.
+
 Why the list is empty: the contract in spec/ was derived from the server's *published*
 OpenAPI documents (title "WATS API", version "v1"); nothing was captured from a live
 server, and the published documents do not say which server release they came from. When
@@ -26,12 +31,13 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 import attrs
 
 from .models import ServerVersion
+from .pins import Pin
 
 __all__ = [
     "CHECKED_SERVER_VERSIONS",
@@ -95,6 +101,7 @@ class CompatibilityReport:
         spec_sha256: sha256 of the pinned contract's file.
         checked_versions: the server versions the verdict compared with.
         error: why no version could be read (the error's one-line text), else None.
+        pinned_versions: the server versions of the pins the verdict used (empty: none).
 
     Example:
         >>> report = compare(ServerVersion.parse("24.2.1"), checked_versions=("24.2",))
@@ -111,6 +118,7 @@ class CompatibilityReport:
     spec_sha256: str = ""
     checked_versions: tuple[str, ...] = ()
     error: str | None = None
+    pinned_versions: tuple[str, ...] = ()
 
     @property
     def compatible(self) -> bool:
@@ -143,6 +151,7 @@ def compare(
     *,
     checked_versions: Iterable[str] | None = None,
     error: BaseException | str | None = None,
+    pins: Sequence[Pin] = (),
 ) -> CompatibilityReport:
     """Compare a server version with the pinned contract (the rule is in the module doc).
 
@@ -151,6 +160,8 @@ def compare(
         checked_versions: dotted prefixes the contract was checked against (default
             :data:`CHECKED_SERVER_VERSIONS`).
         error: why no version could be read (kept in the report).
+        pins: pins of verified server versions; when any is given they decide MATCHES
+            or DIFFERS for a version that was read.
 
     Returns:
         The report.
@@ -178,6 +189,7 @@ def compare(
             spec_sha256=spec_sha256(),
             checked_versions=checked,
             error=error_text,
+            pinned_versions=tuple(p.server_version for p in pins),
         )
 
     if server is None:
@@ -185,6 +197,8 @@ def compare(
             Compatibility.UNKNOWN,
             "the server's version could not be read" + (f": {error_text}" if error_text else ""),
         )
+    if pins:
+        return _by_pins(server, pins, report)
     api = _API_VERSION.match(server.text)
     if api is not None:
         if server.text.lower() == SPEC_SERVER_API_VERSION.lower():
@@ -219,4 +233,37 @@ def compare(
         Compatibility.DIFFERS,
         f"server version {server.text} differs from the versions the contract was checked "
         f"against ({', '.join(checked)})",
+    )
+
+
+def _by_pins(
+    server: ServerVersion,
+    pins: Sequence[Pin],
+    report: Callable[[Compatibility, str], CompatibilityReport],
+) -> CompatibilityReport:
+    text = server.text.strip()
+    same = [p for p in pins if p.server_version.strip() == text]
+    current = spec_sha256()
+    for pin in same:
+        if pin.spec_sha256 == current:
+            where = f" ({pin.source})" if pin.source else ""
+            return report(
+                Compatibility.MATCHES,
+                f"server version {text} is pinned{where}: its capture of "
+                f"{len(pin.operations)} operation(s) verified clean against this contract "
+                f"(cassette sha256 {pin.cassette_sha256[:12]})",
+            )
+    if same:
+        pin = same[0]
+        return report(
+            Compatibility.DIFFERS,
+            f"server version {text} was pinned against another contract (spec sha256 "
+            f"{pin.spec_sha256[:12]}, this SDK's is {current[:12]}): capture, verify and pin "
+            "it again",
+        )
+    listed = ", ".join(sorted({p.server_version for p in pins}))
+    return report(
+        Compatibility.DIFFERS,
+        f"server version {text} is not pinned; the pins cover {listed}: capture, verify and "
+        "pin this version before relying on it",
     )

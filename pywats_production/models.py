@@ -24,8 +24,9 @@ from typing import ClassVar, Final, Self, TypeVar, cast
 
 import attrs
 
+from pywats_production._drift import report_drift
 from pywats_production._json import EMPTY_MAP, FrozenJsonMap, JsonValue
-from pywats_production.errors import WatsResponseError
+from pywats_production.errors import ContractDriftError, WatsResponseError
 from pywats_production.phase import UnitPhase
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 _M = TypeVar("_M")
+_E = TypeVar("_E", bound=enum.IntEnum)
 
 # --- readers ----------------------------------------------------------------------------
 # Small functions rather than per-field try/except: from_json sits on the hot path of
@@ -59,6 +61,8 @@ _M = TypeVar("_M")
 
 
 def _wrong(owner: str, key: str, expected: str, value: object) -> WatsResponseError:
+    # The one drift-recording point for types: raises ContractDriftError in strict mode.
+    report_drift("type", owner, key, f"expected {expected}, got {type(value).__name__}")
     return WatsResponseError(
         f"{owner}.{key}: expected {expected}, got {type(value).__name__} {_short(value)}",
         field=key,
@@ -149,11 +153,35 @@ def _nested(
     return build(value)
 
 
-def _extra(data: Mapping[str, object], known: frozenset[str]) -> FrozenJsonMap:
+def _extra(data: Mapping[str, object], known: frozenset[str], owner: str) -> FrozenJsonMap:
     unknown = data.keys() - known
     if not unknown:
         return EMPTY_MAP
+    # The drift-recording point for members: raises in strict mode, else reported once.
+    for key in sorted(unknown):
+        report_drift("member", owner, key, f"a {_json_type(data[key])}")
     return FrozenJsonMap({k: cast(JsonValue, v) for k, v in data.items() if k in unknown})
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _known(table: Mapping[int, _E], value: int, owner: str, key: str) -> _E | int:
+    member = table.get(value)
+    if member is None:
+        # The drift-recording point for values outside an enum of the contract.
+        report_drift("value", owner, key, f"value {value} is not in the enum")
+        return value
+    return member
 
 
 _DOTNET_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
@@ -276,8 +304,10 @@ class UnitTag:
         return cls(
             key=_text(data, "key", "Tag"),
             value=_text(data, "value", "Tag"),
-            change=_TAG_KINDS.get(change, change) if change is not None else None,
-            extra=_extra(data, cls._KEYS),
+            change=_known(_TAG_KINDS, change, cls.__name__, "change")
+            if change is not None
+            else None,
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
 
@@ -362,7 +392,7 @@ class Product:
             product_category_name=_text(data, "productCategoryName", o),
             revisions=_items(data, "revisions", o, ProductRevision.from_json),
             tags=_items(data, "tags", o, UnitTag.from_json),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
 
@@ -450,7 +480,7 @@ class ProductRevision:
             part_number=part_number,
             tags=_items(data, "tags", o, UnitTag.from_json),
             product=_nested(data, "product", o, Product.from_json),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
 
@@ -570,7 +600,7 @@ class Unit:
             product_revision=_nested(data, "productRevision", o, ProductRevision.from_json),
             product=_nested(data, "product", o, Product.from_json),
             sub_units=_items(data, "subUnits", o, Unit.from_json),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
     def to_wire(self) -> dict[str, JsonValue]:
@@ -679,7 +709,7 @@ class UnitChange:
             new_part_number=_text(data, "newPartNumber", o),
             new_revision=_text(data, "newRevision", o),
             new_phase=_phase(data, "newUnitPhaseId", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
 
@@ -726,7 +756,7 @@ class ProductionBatch:
         return cls(
             batch_number=_text(data, "batchNumber", "ProductionBatch") or "",
             batch_size=_int(data, "batchSize", "ProductionBatch"),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
     def to_wire(self) -> dict[str, JsonValue]:
@@ -803,9 +833,13 @@ class SerialNumberType:
             description=_text(data, "description", o),
             format=_text(data, "format", o),
             regex=_text(data, "regEx", o),
-            identifier=_IDENTIFIERS.get(identifier, identifier) if identifier is not None else None,
+            identifier=(
+                _known(_IDENTIFIERS, identifier, cls.__name__, "identifier")
+                if identifier is not None
+                else None
+            ),
             identifier_name=_text(data, "identifierName", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
 
@@ -888,7 +922,7 @@ class SerialNumberRecord:
             ref_serial_number=_text(data, "refSN", o),
             ref_part_number=_text(data, "refPN", o),
             station_name=_text(data, "stationName", o),
-            extra=_extra(data, known),
+            extra=_extra(data, known, o),
         )
 
     def to_wire(self) -> dict[str, JsonValue]:
@@ -993,7 +1027,7 @@ class ProcessVerification:
             total_count=_int(data, "totalCount", o),
             non_passed_count=_int(data, "nonPassedCount", o),
             repair_count=_int(data, "repairCount", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
 
@@ -1068,7 +1102,7 @@ class UnitVerificationGrade:
             all_processes_passed_last_run=_bool(data, "allProcessesPassedLastRun", o),
             no_repairs=_bool(data, "noRepairs", o),
             results=_items(data, "results", o, ProcessVerification.from_json),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
     @property
@@ -1136,7 +1170,7 @@ class ChildUnitCheckItem:
             phase=_phase(data, "unitPhaseId", o),
             is_valid=_bool(data, "isValid", o),
             message=_text(data, "message", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
 
@@ -1186,7 +1220,7 @@ class BoxBuildRequirement:
             revision=_text(data, "revision", o),
             quantity=_int(data, "quantity", o),
             found=_int(data, "found", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
 
@@ -1259,6 +1293,8 @@ class ChildUnitCheck:
             True
 
         """
+        if not isinstance(data, dict):
+            report_drift("type", "ChildUnitCheck", "$", f"a {_json_type(data)}, not an object")
         if isinstance(data, bool):
             return cls(is_valid=data, raw=data)
         if isinstance(data, list):
@@ -1277,8 +1313,10 @@ class ChildUnitCheck:
                 children=_items(data, "children", o, ChildUnitCheckItem.from_json),
                 requirements=_items(data, "requirements", o, BoxBuildRequirement.from_json),
                 raw=data,
-                extra=_extra(cast(Mapping[str, object], data), cls._KEYS),
+                extra=_extra(cast(Mapping[str, object], data), cls._KEYS, o),
             )
+        except ContractDriftError:
+            raise
         except WatsResponseError:
             return cls(raw=data, extra=FrozenJsonMap(data))
 
@@ -1355,7 +1393,7 @@ class SaveUnitsResult:
             errors=errors,
             units_sent=units_sent,
             requests=1,
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )
 
     @property
@@ -1559,5 +1597,5 @@ class Process:
             is_wip_operation=_bool(data, "isWipOperation", o),
             process_index=_int(data, "processIndex", o),
             state=_int(data, "state", o),
-            extra=_extra(data, cls._KEYS),
+            extra=_extra(data, cls._KEYS, cls.__name__),
         )

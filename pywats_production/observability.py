@@ -27,6 +27,7 @@ import attrs
 
 if TYPE_CHECKING:
     from ._core import RequestInfo, ResponseInfo
+    from ._drift import DriftInfo
 
 __all__ = [
     "LOG_FIELDS",
@@ -34,6 +35,7 @@ __all__ = [
     "CallRecord",
     "CallbackHook",
     "capture_calls",
+    "on_drift",
     "on_request",
     "on_response",
 ]
@@ -171,6 +173,8 @@ class CallbackHook:
     Args:
         request: called with a :class:`~pywats_production.RequestInfo` before each attempt.
         response: called with a :class:`~pywats_production.ResponseInfo` after each attempt.
+        drift: called with a ``DriftInfo`` the first time a lenient service meets each kind
+            of contract drift (a member, type or value the contract does not describe).
 
     Example:
         >>> hook = CallbackHook(response=lambda info: print(info.status))
@@ -178,15 +182,17 @@ class CallbackHook:
 
     """
 
-    __slots__ = ("_request", "_response")
+    __slots__ = ("_drift", "_request", "_response")
 
     def __init__(
         self,
         request: Callable[[RequestInfo], object] | None = None,
         response: Callable[[ResponseInfo], object] | None = None,
+        drift: Callable[[DriftInfo], object] | None = None,
     ) -> None:
         self._request = request
         self._response = response
+        self._drift = drift
 
     def on_request(self, info: RequestInfo) -> None:
         """Pass ``info`` to the request function, if any."""
@@ -197,6 +203,11 @@ class CallbackHook:
         """Pass ``info`` to the response function, if any."""
         if self._response is not None:
             self._response(info)
+
+    def on_drift(self, info: DriftInfo) -> None:
+        """Pass ``info`` to the drift function, if any (once per kind of drift and service)."""
+        if self._drift is not None:
+            self._drift(info)
 
     def __repr__(self) -> str:
         return f"CallbackHook(request={self._request!r}, response={self._response!r})"
@@ -234,3 +245,24 @@ def on_response(fn: Callable[[ResponseInfo], object]) -> CallbackHook:
 
     """
     return CallbackHook(response=fn)
+
+
+def on_drift(fn: Callable[[DriftInfo], object]) -> CallbackHook:
+    """Make a hook that calls ``fn`` once per kind of contract drift a service meets.
+
+    A lenient service (the default) keeps members the contract does not describe in
+    ``extra``; this is how a program learns that its server drifted from the contract.
+
+    Args:
+        fn: receives a :class:`~pywats_production._drift.DriftInfo` (operation, kind,
+            model, member, detail).
+
+    Returns:
+        A hook for the services' ``hooks=`` argument.
+
+    Example:
+        >>> from pywats_production import observability
+        >>> hook = observability.on_drift(lambda info: print(info.describe()))
+
+    """
+    return CallbackHook(drift=fn)

@@ -1,10 +1,11 @@
 """``wats-production``: the command line of pywats-production.
 
 Subcommands: ``demo`` (the factory story on the embedded contract mock), ``mock`` (serve
-the contract mock), and, against a server given by ``--base-url``/``--token`` or
-``WATS_BASE_URL``/``WATS_AUTH_TOKEN``: ``unit``, ``serials``, ``assembly``, ``changes``,
-``version``. Human-readable output by default, ``--json`` for scripts; errors are one
-line on stderr and a distinct exit status (:class:`ExitCode`).
+the contract mock), ``verify`` and ``pin`` (check a cassette, pin a server version), and,
+against a server given by ``--base-url``/``--token`` or ``WATS_BASE_URL``/``WATS_AUTH_TOKEN``:
+``unit``, ``serials``, ``assembly``, ``changes``, ``version``, ``capture``. Human-readable
+output by default, ``--json`` for scripts; errors are one line on stderr and a distinct exit
+status (:class:`ExitCode`).
 
 Built on :mod:`argparse`: the standard library is enough for this command set, and the
 CLI then adds no dependency and no import cost to the SDK.
@@ -261,6 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     leaf(commands, "version", "version", "the server's version and compatibility")
+
+    from pywats_production.cli._contract import add_parsers
+
+    add_parsers(commands, common, _EPILOG)
     return parser
 
 
@@ -301,11 +306,10 @@ def _sdk_logging(verbosity: int, err: TextIO) -> Iterator[None]:
         logger.handlers = saved[2]
 
 
-def _service(
+def _connection(
     args: argparse.Namespace, environ: Mapping[str, str], err: TextIO
-) -> ProductionService:
-    from pywats_production import ProductionService, RetryPolicy
-
+) -> tuple[str, str | None, float, int, bool | str]:
+    """Return base URL, token, timeout, retries and TLS verification from options/env."""
     base_url = _option(args, "base_url") or environ.get("WATS_BASE_URL", "").strip()
     if not base_url:
         raise CliError("no server: give --base-url URL or set WATS_BASE_URL")
@@ -327,12 +331,21 @@ def _service(
     if _option(args, "insecure"):
         err.write(f"{PROG}: warning: TLS certificate verification is off (--insecure)\n")
         verify = False
+    return str(base_url), str(token) if token else None, float(timeout), retries, verify
+
+
+def _service(
+    args: argparse.Namespace, environ: Mapping[str, str], err: TextIO
+) -> ProductionService:
+    from pywats_production import ProductionService, RetryPolicy
+
+    base_url, token, timeout, retries, verify = _connection(args, environ, err)
     return ProductionService(
-        str(base_url),
-        str(token) if token else None,
-        timeout=float(timeout),
+        base_url,
+        token,
+        timeout=timeout,
         verify=verify,
-        retry=RetryPolicy(max_attempts=retries, deadline=max(60.0, float(timeout) * retries)),
+        retry=RetryPolicy(max_attempts=retries, deadline=max(60.0, timeout * retries)),
     )
 
 
@@ -353,6 +366,24 @@ def _dispatch(
         from pywats_production.cli._demo import run_demo
 
         return run_demo(int(args.units), out=out, err=err, json=as_json, sockets=bool(args.sockets))
+    if handler in ("capture", "verify", "pin"):
+        from pywats_production.cli import _contract
+
+        if handler == "verify":
+            return _contract.run_verify(args, out=out, err=err, as_json=as_json)
+        if handler == "pin":
+            return _contract.run_pin(args, out=out, err=err, as_json=as_json)
+        base_url, token, timeout, _, verify = _connection(args, environ, err)
+        return _contract.run_capture(
+            args,
+            base_url=base_url,
+            token=token,
+            timeout=timeout,
+            verify=verify,
+            out=out,
+            err=err,
+            as_json=as_json,
+        )
     with _service(args, environ, err) as service:
         ctx = c.Context(service, out, err, as_json, binary_out=binary_out, binary_in=binary_in)
         if handler == "unit_get":
