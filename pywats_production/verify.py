@@ -23,6 +23,7 @@ Needs the ``mock`` extra.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import inspect
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -693,6 +694,18 @@ async def _replay(
     return answers
 
 
+def _run_replay(
+    app: object, exchanges: Sequence[Exchange]
+) -> list[tuple[int, str | None, bytes]]:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_replay(app, exchanges))
+    # Called from async code: the replay gets its own loop on a worker thread.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _replay(app, exchanges)).result()
+
+
 def verify_cassette(
     cassette: str | Path | Cassette,
     *,
@@ -721,7 +734,7 @@ def verify_cassette(
     name = str(cassette) if not isinstance(cassette, Cassette) else "cassette"
     verifier = _Verifier(data)
     app, notes = _fresh_mock(data, seed)
-    answers = asyncio.run(_replay(app, data.exchanges))
+    answers = _run_replay(app, data.exchanges)
     for e, (status, content_type, body) in zip(data.exchanges, answers, strict=True):
         before = len(verifier.found)
         verifier.spec(e)

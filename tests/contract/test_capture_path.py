@@ -1,0 +1,279 @@
+"""The whole path against the contract mock over sockets: capture -> verify clean -> pin ->
+MATCHES, and replay answers as the mock did."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import httpx
+import pytest
+from contracthelpers import BOX, PASSWORD, PREFIX, TOKEN, USER, TokenEcho, cli, secret_forms
+
+from pywats_production import AsyncProductionService, ProductionService, Unit
+from pywats_production.cassette import read_cassette
+from pywats_production.compat import Compatibility
+from pywats_production.mock import create_app, run_in_thread
+from pywats_production.mock._app import default_contract
+from pywats_production.pins import load_pin
+from pywats_production.replay import (
+    REPLAY_BASE_URL,
+    ReplayMismatchError,
+    ReplayTransport,
+    async_replay_service,
+    replay_service,
+)
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    app = create_app(seed="demo", token=TOKEN)
+    with run_in_thread(app) as url:
+        yield url
+    assert app.violations == [], [str(v) for v in app.violations]
+
+
+@pytest.fixture(scope="module")
+def cassette(mock_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("capture") / "mock.jsonl"
+    result = cli(
+        "capture",
+        "--base-url",
+        mock_url,
+        "--out",
+        str(path),
+        "--allow-writes",
+        "--scratch-prefix",
+        PREFIX,
+        *BOX,
+        env={"WATS_AUTH_TOKEN": TOKEN},
+    )
+    assert result.code == 0, result.err
+    assert "captured" in result.out
+    return path
+
+
+def test_capture_covers_every_operation_of_the_mock(cassette: Path) -> None:
+    recorded = read_cassette(cassette)
+    assert set(recorded.operations) == set(default_contract().operations)
+    assert recorded.header.server_version == "24.2.0-mock"
+    assert recorded.header.mode == "writes"
+    assert recorded.header.scratch_prefix == PREFIX
+    assert [e.index for e in recorded.exchanges] == list(range(len(recorded.exchanges)))
+    # The first line is the versioned header.
+    first = json.loads(cassette.read_text(encoding="utf-8").splitlines()[0])
+    assert (first["format"], first["formatVersion"], first["kind"]) == (
+        "wats-production-cassette",
+        1,
+        "header",
+    )
+
+
+def test_capture_writes_only_under_the_prefix(cassette: Path) -> None:
+    recorded = read_cassette(cassette)
+    for exchange in recorded.exchanges:
+        if exchange.method == "GET":
+            continue
+        query = dict(exchange.query)
+        for name in ("serialNumber", "parentSerialNumber", "childSerialNumber", "refSN"):
+            if name in query:
+                assert query[name].startswith(PREFIX), (exchange.operation, query)
+        body = exchange.request_body
+        if exchange.operation in ("putUnits", "putBatches"):
+            assert body is not None and body.kind == "json"
+            for item in body.value:  # type: ignore[union-attr]
+                key = "serialNumber" if exchange.operation == "putUnits" else "batchNumber"
+                assert item[key].startswith(PREFIX)
+    deleted = [int(e.path_values["id"]) for e in recorded.exchanges if e.operation == "deleteUnitChange"]
+    feed = [e for e in recorded.exchanges if e.operation == "getUnitChanges"][-1]
+    ours = {
+        c["id"] for c in feed.response_body.value if c["unitSerialNumber"].startswith(PREFIX)  # type: ignore[union-attr]
+    }
+    assert deleted and set(deleted) == ours
+
+
+def test_capture_progress_is_one_line_per_exchange_and_quiet_silences_it(
+    mock_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "ro.jsonl"
+    loud = cli("capture", "--base-url", mock_url, "--token", TOKEN, "--out", str(path))
+    assert loud.code == 0, loud.err
+    lines = [line for line in loud.err.splitlines() if line.startswith("[")]
+    assert len(lines) == len(read_cassette(path).exchanges)
+    assert "getServerVersion GET /api/App/Version -> 200" in lines[0]
+    quiet = cli("capture", "--base-url", mock_url, "--token", TOKEN, "--out", str(path), "--quiet")
+    assert quiet.code == 0 and quiet.err == ""
+    recorded = read_cassette(path)
+    assert recorded.header.mode == "read-only"
+    assert {e.method for e in recorded.exchanges} == {"GET"}
+
+
+def test_the_token_is_in_no_form_in_the_cassette(cassette: Path) -> None:
+    text = cassette.read_text(encoding="utf-8")
+    for form in secret_forms():
+        assert form not in text, form
+    assert "authorization" not in text.lower()
+    assert "cookie" not in text.lower()
+
+
+def test_a_server_echoing_the_token_is_scrubbed(tmp_path: Path) -> None:
+    app = create_app(seed="demo", token=TOKEN)
+    path = tmp_path / "leak.jsonl"
+    with run_in_thread(TokenEcho(app)) as url:  # type: ignore[arg-type]
+        result = cli("capture", "--base-url", url, "--token", TOKEN, "--out", str(path), "--quiet")
+    assert result.code == 0, result.err
+    text = path.read_text(encoding="utf-8")
+    # The leak happened (proving the check is not vacuous) and was scrubbed everywhere.
+    assert text.count("[redacted]") >= 4
+    assert "Basic [redacted] | [redacted] | [redacted] | [redacted]" in text
+    assert USER not in text.replace("[redacted]", "")  # it only came as part of user:password
+    for form in secret_forms():
+        assert form not in text, form
+    assert "session=" not in text  # Set-Cookie is not on the allow-list
+    assert PASSWORD not in text
+
+
+def test_verify_is_clean_and_pin_makes_the_version_match(
+    cassette: Path, mock_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verified = cli("verify", str(cassette), "--json", "--quiet")
+    assert verified.code == 0, verified.out
+    report = json.loads(verified.out)
+    assert report["clean"] is True and report["divergences"] == []
+    assert report["exchanges"] == len(read_cassette(cassette).exchanges)
+
+    pin_path = tmp_path / "mock.pin.json"
+    pinned = cli("pin", str(cassette), "--out", str(pin_path), "--quiet")
+    assert pinned.code == 0, pinned.err
+    pin = load_pin(pin_path)
+    assert pin.server_version == "24.2.0-mock"
+    assert set(pin.operations) == set(default_contract().operations)
+
+    with ProductionService(mock_url, TOKEN, pins=[pin_path]) as wats:
+        assert wats.config.pinned_server_versions == frozenset({"24.2.0-mock"})
+        report_ok = wats.check_compatibility()
+    assert report_ok.status is Compatibility.MATCHES, report_ok.reason
+    assert "pinned" in report_ok.reason
+
+    other = tmp_path / "other.pin.json"
+    data = json.loads(pin_path.read_text())
+    data["serverVersion"] = "2026.1.5.324"
+    other.write_text(json.dumps(data))
+    with ProductionService(mock_url, TOKEN, pins=[other]) as wats:
+        report_other = wats.check_compatibility()
+    assert report_other.status is Compatibility.DIFFERS
+    assert "24.2.0-mock is not pinned" in report_other.reason
+    assert "2026.1.5.324" in report_other.reason
+
+    # WATS_PINS, a path list, does the same without touching code.
+    monkeypatch.setenv("WATS_PINS", os.pathsep.join([str(other), str(pin_path)]))
+    with ProductionService(mock_url, TOKEN) as wats:
+        assert wats.config.pinned_server_versions == {"24.2.0-mock", "2026.1.5.324"}
+        assert wats.check_compatibility().status is Compatibility.MATCHES
+
+
+@pytest.mark.anyio
+async def test_async_service_pins_match_too(cassette: Path, mock_url: str, tmp_path: Path) -> None:
+    pin_path = tmp_path / "a.pin.json"
+    assert cli("pin", str(cassette), "--out", str(pin_path), "--quiet").code == 0
+    async with AsyncProductionService(mock_url, TOKEN, pins=[pin_path]) as wats:
+        assert (await wats.check_compatibility()).status is Compatibility.MATCHES
+
+
+def test_replay_answers_every_request_as_the_mock_did(cassette: Path) -> None:
+    recorded = read_cassette(cassette)
+    transport = ReplayTransport(cassette)
+    with httpx.Client(transport=transport, base_url=REPLAY_BASE_URL) as client:
+        for exchange in recorded.exchanges:
+            body = exchange.request_body.to_bytes() if exchange.request_body else None
+            url = exchange.path + ("?" + exchange.query_string() if exchange.query else "")
+            response = client.request(
+                exchange.method, url, content=body, headers=dict(exchange.request_headers)
+            )
+            assert response.status_code == exchange.status
+            expected = exchange.response_body.to_bytes() if exchange.response_body else b""
+            assert response.content == expected
+            assert response.headers.get("content-type") == exchange.content_type
+    assert transport.unused == ()
+
+
+def _units(cassette: Path) -> list[tuple[str, str, dict[str, object]]]:
+    return [
+        (e.path_values["serialNumber"], e.path_values["partNumber"], e.response_body.value)  # type: ignore[union-attr,misc]
+        for e in read_cassette(cassette).exchanges
+        if e.operation == "getUnit" and e.status == 200
+    ]
+
+
+def test_replay_service_gives_what_the_mock_gave_and_refuses_the_unknown(cassette: Path) -> None:
+    units = _units(cassette)
+    with replay_service(cassette, strict=True) as wats:
+        assert wats.server_version().text == "24.2.0-mock"
+        for sn, pn, body in units:
+            assert wats.get_unit(sn, pn) == Unit.from_json(body)
+        with pytest.raises(ReplayMismatchError) as caught:
+            wats.get_unit(units[0][0], units[0][1])  # used up: the next answer is not held
+        assert caught.value.operation == "getUnit"
+        assert "unused" in str(caught.value) or "used" in str(caught.value)
+        with pytest.raises(ReplayMismatchError, match="holds no getUnit|none for"):
+            wats.get_unit("NEVER-RECORDED", "PCBA-100")
+
+
+@pytest.mark.anyio
+async def test_async_replay_service(cassette: Path) -> None:
+    units = _units(cassette)
+    async with async_replay_service(cassette, strict=True) as wats:
+        assert (await wats.server_version()).text == "24.2.0-mock"
+        sn, pn, body = units[0]
+        assert await wats.get_unit(sn, pn) == Unit.from_json(body)
+        with pytest.raises(ReplayMismatchError):
+            await wats.get_unit("NEVER-RECORDED", "PCBA-100")
+
+
+def test_pytest_marker_and_fixture(cassette: Path, pytester: pytest.Pytester) -> None:
+    sn, pn, _ = _units(cassette)[0]
+    (pytester.path / "cassettes").mkdir()
+    (pytester.path / "cassettes" / "wats.jsonl").write_bytes(cassette.read_bytes())
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.wats_cassette("cassettes/wats.jsonl")
+        def test_station(wats_replay_service):
+            unit = wats_replay_service.get_unit({sn!r}, {pn!r})
+            assert unit.serial_number == {sn!r}
+
+        @pytest.mark.wats_cassette("cassettes/wats.jsonl")
+        def test_station_async(wats_replay_async_service):
+            import asyncio
+
+            unit = asyncio.run(wats_replay_async_service.get_unit({sn!r}, {pn!r}))
+            assert unit.part_number == {pn!r}
+
+        def test_without_marker(wats_replay_service):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*need @pytest.mark.wats_cassette(PATH)*"])
+
+
+def test_pin_of_a_cassette_from_another_contract_differs(cassette: Path, tmp_path: Path) -> None:
+    from pywats_production.compat import compare
+    from pywats_production.models import ServerVersion
+
+    pin_path = tmp_path / "p.json"
+    assert cli("pin", str(cassette), "--out", str(pin_path), "--quiet").code == 0
+    pin = load_pin(pin_path)
+    stale = attrs.evolve(pin, spec_sha256="0" * 64)
+    report = compare(ServerVersion.parse("24.2.0-mock"), pins=[stale])
+    assert report.status is Compatibility.DIFFERS
+    assert "another contract" in report.reason
+    assert compare(ServerVersion.parse("24.2.0-mock"), pins=[pin]).status is Compatibility.MATCHES
+    assert compare(None, pins=[pin]).status is Compatibility.UNKNOWN
