@@ -24,7 +24,7 @@ from typing import ClassVar, Final, Self, TypeVar, cast
 
 import attrs
 
-from pywats_production._drift import report_drift
+from pywats_production._drift import DRIFT_SCOPE, report_drift
 from pywats_production._json import EMPTY_MAP, FrozenJsonMap, JsonValue
 from pywats_production.errors import ContractDriftError, WatsResponseError
 from pywats_production.phase import UnitPhase
@@ -157,9 +157,10 @@ def _extra(data: Mapping[str, object], known: frozenset[str], owner: str) -> Fro
     unknown = data.keys() - known
     if not unknown:
         return EMPTY_MAP
-    # The drift-recording point for members: raises in strict mode, else reported once.
-    for key in sorted(unknown):
-        report_drift("member", owner, key, f"a {_json_type(data[key])}")
+    if DRIFT_SCOPE.get() is not None:
+        # The drift-recording point for members: raises in strict mode, else reported once.
+        for key in sorted(unknown):
+            report_drift("member", owner, key, f"a {_json_type(data[key])}")
     return FrozenJsonMap({k: cast(JsonValue, v) for k, v in data.items() if k in unknown})
 
 

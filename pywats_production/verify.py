@@ -694,9 +694,7 @@ async def _replay(
     return answers
 
 
-def _run_replay(
-    app: object, exchanges: Sequence[Exchange]
-) -> list[tuple[int, str | None, bytes]]:
+def _run_replay(app: object, exchanges: Sequence[Exchange]) -> list[tuple[int, str | None, bytes]]:
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -81,7 +81,9 @@ class JsonRewriter:
             if message.get("more_body"):
                 return
             body = b"".join(chunks)
-            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            headers = [
+                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+            ]
             media = dict(headers).get(b"content-type", b"").split(b";")[0]
             if body and media == b"application/json":
                 value = self.rewrite(scope["method"], scope["path"], json.loads(body))

@@ -89,10 +89,14 @@ def test_capture_writes_only_under_the_prefix(cassette: Path) -> None:
             for item in body.value:  # type: ignore[union-attr]
                 key = "serialNumber" if exchange.operation == "putUnits" else "batchNumber"
                 assert item[key].startswith(PREFIX)
-    deleted = [int(e.path_values["id"]) for e in recorded.exchanges if e.operation == "deleteUnitChange"]
+    deleted = [
+        int(e.path_values["id"]) for e in recorded.exchanges if e.operation == "deleteUnitChange"
+    ]
     feed = [e for e in recorded.exchanges if e.operation == "getUnitChanges"][-1]
     ours = {
-        c["id"] for c in feed.response_body.value if c["unitSerialNumber"].startswith(PREFIX)  # type: ignore[union-attr]
+        c["id"]
+        for c in feed.response_body.value
+        if c["unitSerialNumber"].startswith(PREFIX)  # type: ignore[union-attr]
     }
     assert deleted and set(deleted) == ours
 
@@ -220,7 +224,7 @@ def test_replay_service_gives_what_the_mock_gave_and_refuses_the_unknown(cassett
             wats.get_unit(units[0][0], units[0][1])  # used up: the next answer is not held
         assert caught.value.operation == "getUnit"
         assert "unused" in str(caught.value) or "used" in str(caught.value)
-        with pytest.raises(ReplayMismatchError, match="holds no getUnit|none for"):
+        with pytest.raises(ReplayMismatchError, match=r"holds no getUnit|none for"):
             wats.get_unit("NEVER-RECORDED", "PCBA-100")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -60,7 +59,9 @@ def test_verify_fails_and_names_each_change(drifted_cassette: Path) -> None:
 
     def named(path: str, check: str, text: str) -> list[dict[str, str]]:
         return [
-            d for d in unit_items if d["jsonPath"] == path and d["check"] == check and text in d["message"]
+            d
+            for d in unit_items
+            if d["jsonPath"] == path and d["check"] == check and text in d["message"]
         ]
 
     # The added member: the mock does not send it; it belongs in Unit's properties.
@@ -101,10 +102,10 @@ def test_pin_refuses_a_drifted_cassette(drifted_cassette: Path, tmp_path: Path) 
 
 
 @pytest.fixture
-def drifted_app() -> Iterator[object]:
+def drifted_app() -> object:
     app = create_app(seed="demo", strict=False)
     app.store.apply_seed({"units": [{"serialNumber": SN, "partNumber": PN, "revision": "A"}]})
-    yield app
+    return app
 
 
 def _sync(app: object, rewrite: object, **kwargs: object) -> ProductionService:
@@ -116,9 +117,11 @@ def _sync(app: object, rewrite: object, **kwargs: object) -> ProductionService:
 
 
 def test_strict_mode_raises_naming_member_and_operation(drifted_app: object) -> None:
-    with _sync(drifted_app, drift_unit(rename=False, retype=False), strict=True) as wats:
-        with pytest.raises(ContractDriftError) as caught:
-            wats.get_unit(SN, PN)
+    with (
+        _sync(drifted_app, drift_unit(rename=False, retype=False), strict=True) as wats,
+        pytest.raises(ContractDriftError) as caught,
+    ):
+        wats.get_unit(SN, PN)
     error = caught.value
     assert isinstance(error, WatsResponseError)
     assert (error.kind, error.model, error.member, error.operation) == (
@@ -132,16 +135,20 @@ def test_strict_mode_raises_naming_member_and_operation(drifted_app: object) -> 
 
 
 def test_strict_mode_raises_on_a_changed_type(drifted_app: object) -> None:
-    with _sync(drifted_app, drift_unit(add=False, rename=False), strict=True) as wats:
-        with pytest.raises(ContractDriftError) as caught:
-            wats.get_unit(SN, PN)
+    with (
+        _sync(drifted_app, drift_unit(add=False, rename=False), strict=True) as wats,
+        pytest.raises(ContractDriftError) as caught,
+    ):
+        wats.get_unit(SN, PN)
     assert (caught.value.kind, caught.value.member) == ("type", "unitPhaseId")
 
 
 def test_strict_mode_raises_on_a_renamed_member(drifted_app: object) -> None:
-    with _sync(drifted_app, drift_unit(add=False, retype=False), strict=True) as wats:
-        with pytest.raises(ContractDriftError) as caught:
-            wats.get_unit(SN, PN)
+    with (
+        _sync(drifted_app, drift_unit(add=False, retype=False), strict=True) as wats,
+        pytest.raises(ContractDriftError) as caught,
+    ):
+        wats.get_unit(SN, PN)
     assert caught.value.member == "revisionCode"
 
 
@@ -151,9 +158,11 @@ def test_strict_mode_raises_on_a_value_outside_an_enum(drifted_app: object) -> N
             return [{**item, "identifier": 9} for item in body]
         return body
 
-    with _sync(drifted_app, identifier, strict=True) as wats:
-        with pytest.raises(ContractDriftError) as caught:
-            wats.get_serial_number_types()
+    with (
+        _sync(drifted_app, identifier, strict=True) as wats,
+        pytest.raises(ContractDriftError) as caught,
+    ):
+        wats.get_serial_number_types()
     assert (caught.value.kind, caught.value.member, caught.value.operation) == (
         "value",
         "identifier",

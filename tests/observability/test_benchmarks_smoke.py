@@ -25,7 +25,14 @@ def test_quick_run_writes_every_workload(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr[-2000:]
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert set(document["results"]) == {"get_unit", "save_units", "take", "import", "mock"}
+    assert set(document["results"]) == {
+        "get_unit",
+        "save_units",
+        "take",
+        "import",
+        "mock",
+        "verify",
+    }
     assert {"cpu_model", "cores", "python"} <= set(document["machine"])
     assert document["skipped"] == ["pywats-api: --no-pywats"]
     rows = document["rows"]
@@ -40,3 +47,5 @@ def test_quick_run_writes_every_workload(tmp_path: Path) -> None:
     # The table printed is the one in the JSON.
     assert "| get_unit per call | loopback mock, sync |" in run.stdout
     assert "ratio = ours / baseline" in document["convention"]
+    verify = document["results"]["verify"]
+    assert verify["exchanges"] == 1_000 and verify["clean"] is True

@@ -64,7 +64,9 @@ def test_first_call_loads_only_its_endpoint_module() -> None:
         wp.ProductionService("https://wats.example.com", http_client=client).get_unit("SN1", "P")
         """
     )
-    endpoints = [m for m in modules if m.startswith("pywats_production_api.api.") and m.count(".") == 3]
+    endpoints = [
+        m for m in modules if m.startswith("pywats_production_api.api.") and m.count(".") == 3
+    ]
     assert endpoints == ["pywats_production_api.api.production.get_unit"]
     assert _loaded(modules, "opentelemetry") == []
     assert _loaded(modules, "defusedxml") == []
