@@ -94,7 +94,7 @@ class ServiceConfig:
         strict: raise :class:`~pywats_production.errors.ContractDriftError` on an answer
             off the contract instead of keeping the member in ``extra``.
         pins: the pins loaded from ``pins=`` or ``WATS_PINS`` (see :mod:`pywats_production.pins`).
-        pinned_server_versions: the server versions of ``pins`` (a plain attribute to read).
+        pinned_server_versions: the server versions of ``pins`` (read-only).
 
     """
 
@@ -111,12 +111,11 @@ class ServiceConfig:
     save_concurrency: int = 4
     strict: bool = False
     pins: tuple[Pin, ...] = ()
-    pinned_server_versions: frozenset[str] = attrs.field(
-        init=False,
-        default=attrs.Factory(
-            lambda self: frozenset(p.server_version for p in self.pins), takes_self=True
-        ),
-    )
+
+    @property
+    def pinned_server_versions(self) -> frozenset[str]:
+        """The server versions the loaded pins name (empty without pins)."""
+        return frozenset(p.server_version for p in self.pins)
 
     def headers(self) -> dict[str, str]:
         """Return the headers every request carries (auth, Accept, User-Agent)."""

@@ -47,7 +47,7 @@ import binascii
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final, TextIO, cast
 from urllib.parse import quote, quote_plus, unquote
@@ -563,10 +563,3 @@ def match_operation(method: str, raw_path: str) -> tuple[str | None, str | None,
 def now_iso() -> str:
     """Return the current UTC time in ISO 8601 with milliseconds."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-
-
-def iter_lines(cassette: Cassette) -> Iterator[dict[str, JsonValue]]:
-    """Yield the cassette's lines as JSON objects (header first)."""
-    yield cassette.header.to_json()
-    for exchange in cassette.exchanges:
-        yield exchange.to_json()

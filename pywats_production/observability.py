@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._drift import DriftInfo
 
 __all__ = [
+    "DRIFT_LOG_FIELDS",
     "LOG_FIELDS",
     "LOGGER_NAME",
     "CallRecord",
@@ -57,6 +58,16 @@ LOG_FIELDS: Final[dict[str, str]] = {
     "wats_request_id": "the X-Request-ID sent, the same on every attempt of a call",
     "wats_error": "transport error or exception class name, or None",
     "wats_url": "failure records only: the URL without credentials (may hold serial numbers)",
+}
+
+
+#: The ``extra`` fields of a contract-drift record (WARNING, once per kind and service,
+#: from a lenient service meeting a member, type or value the contract does not describe).
+DRIFT_LOG_FIELDS: Final[dict[str, str]] = {
+    "wats_operation": "operationId whose answer drifted",
+    "wats_drift_kind": "member, type or value",
+    "wats_drift_model": "the SDK model being read, e.g. Unit",
+    "wats_drift_member": "the JSON member at fault",
 }
 
 

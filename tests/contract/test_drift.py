@@ -20,7 +20,7 @@ from pywats_production import (
     WatsResponseError,
 )
 from pywats_production.mock import MockAsyncTransport, MockSyncTransport, create_app, run_in_thread
-from pywats_production.observability import on_drift
+from pywats_production.observability import DRIFT_LOG_FIELDS, on_drift
 
 SN, PN = "DRIFT-0001", "PCBA-100"
 
@@ -198,6 +198,7 @@ def test_lenient_mode_keeps_extra_and_reports_each_kind_once_per_service(
     assert {(i.kind, i.model, i.operation) for i in seen} == {("member", "Unit", "getUnit")}
     records = [r for r in caplog.records if "contract drift" in r.getMessage()]
     assert len(records) == 4
+    assert all(set(DRIFT_LOG_FIELDS) <= set(vars(r)) for r in records)
     assert {getattr(r, "wats_drift_member", None) for r in records} == {
         "firmwareVersion",
         "revisionCode",
