@@ -39,7 +39,7 @@ PROG = "wats-production"
 _EPILOG = """\
 server: --base-url URL or WATS_BASE_URL; token: --token TOKEN or WATS_AUTH_TOKEN (base64 of
 user:password, sent as 'Authorization: Basic TOKEN'; prefer the variable: arguments are
-visible to other users of the machine).
+visible to other users of the machine); pins of verified server versions: WATS_PINS.
 
 exit status: 0 ok, 1 other error, 2 usage or bad input, 3 not found, 4 refused by the
 server's rules, 5 not authorized, 6 no answer (connection, timeout), 7 outcome unknown,
@@ -340,12 +340,14 @@ def _service(
     from pywats_production import ProductionService, RetryPolicy
 
     base_url, token, timeout, retries, verify = _connection(args, environ, err)
+    pins = [p for p in environ.get("WATS_PINS", "").split(os.pathsep) if p.strip()]
     return ProductionService(
         base_url,
         token,
         timeout=timeout,
         verify=verify,
         retry=RetryPolicy(max_attempts=retries, deadline=max(60.0, timeout * retries)),
+        pins=pins,
     )
 
 

@@ -281,3 +281,19 @@ def test_pin_of_a_cassette_from_another_contract_differs(cassette: Path, tmp_pat
     assert "another contract" in report.reason
     assert compare(ServerVersion.parse("24.2.0-mock"), pins=[pin]).status is Compatibility.MATCHES
     assert compare(None, pins=[pin]).status is Compatibility.UNKNOWN
+
+
+def test_cli_version_answers_by_the_pins_of_wats_pins(
+    cassette: Path, mock_url: str, tmp_path: Path
+) -> None:
+    pin_path = tmp_path / "v.pin.json"
+    assert cli("pin", str(cassette), "--out", str(pin_path), "--quiet").code == 0
+    env = {"WATS_BASE_URL": mock_url, "WATS_AUTH_TOKEN": TOKEN}
+    pinned = cli("version", "--json", env={**env, "WATS_PINS": str(pin_path)})
+    assert pinned.code == 0, pinned.err
+    assert json.loads(pinned.out)["compatibility"] == "matches"
+    unpinned = cli("version", "--json", env=env)
+    assert json.loads(unpinned.out)["compatibility"] == "unknown"
+    missing = cli("version", env={**env, "WATS_PINS": str(tmp_path / "gone.json")})
+    assert missing.code == 2
+    assert "cannot read pin file" in missing.err
