@@ -297,3 +297,77 @@ def test_cli_version_answers_by_the_pins_of_wats_pins(
     missing = cli("version", env={**env, "WATS_PINS": str(tmp_path / "gone.json")})
     assert missing.code == 2
     assert "cannot read pin file" in missing.err
+
+
+def _rewrite(cassette: Path, out: Path, change: object) -> Path:
+    lines = cassette.read_text(encoding="utf-8").splitlines()
+    changed = [lines[0]]
+    for line in lines[1:]:
+        data = json.loads(line)
+        change(data)  # type: ignore[operator]
+        changed.append(json.dumps(data))
+    out.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    return out
+
+
+def test_verify_names_a_request_off_the_contract(cassette: Path, tmp_path: Path) -> None:
+    def drop_serial(data: dict[str, object]) -> None:
+        if data["operation"] == "getUnitVerification":
+            request = data["request"]
+            request["query"] = [q for q in request["query"] if q[0] != "serialNumber"]  # type: ignore[index]
+
+    report = json.loads(
+        cli(
+            "verify",
+            str(_rewrite(cassette, tmp_path / "r.jsonl", drop_serial)),
+            "--json",
+            "--quiet",
+        ).out
+    )
+    requests = [d for d in report["divergences"] if d["check"] == "spec-request"]
+    assert requests and all(d["operation"] == "getUnitVerification" for d in requests)
+    assert "serialNumber" in requests[0]["message"]
+    assert requests[0]["specLocation"] == (
+        "spec/production-api.yaml#/paths/~1api~1Production~1UnitVerification/get/parameters/0"
+    )
+
+
+def test_verify_compares_xml_and_csv_shapes(cassette: Path, tmp_path: Path) -> None:
+    def rename_xml_and_csv(data: dict[str, object]) -> None:
+        response = data["response"]
+        body = response["body"]  # type: ignore[index]
+        if data["operation"] != "takeSerialNumbers" or not body:
+            return
+        text = body["text"]
+        if "<SN " in text:
+            body["text"] = text.replace("<SN ", "<Number ")
+        else:
+            body["text"] = "Serial\n" + text
+
+    report = json.loads(
+        cli(
+            "verify",
+            str(_rewrite(cassette, tmp_path / "x.jsonl", rename_xml_and_csv)),
+            "--json",
+            "--quiet",
+        ).out
+    )
+    messages = [d["message"] for d in report["divergences"] if d["check"] == "mock"]
+    assert any("the server's XML has /SerialNumbers/Number" in m for m in messages), messages
+    assert any("the mock's XML has /SerialNumbers/SN" in m for m in messages), messages
+    assert any(m.startswith("CSV header") for m in messages), messages
+
+
+def test_verify_names_a_different_status(cassette: Path, tmp_path: Path) -> None:
+    def not_found(data: dict[str, object]) -> None:
+        if data["operation"] == "getServerVersion":
+            data["response"] = {"status": 404, "headers": {}, "body": None}
+
+    report = json.loads(
+        cli(
+            "verify", str(_rewrite(cassette, tmp_path / "s.jsonl", not_found)), "--json", "--quiet"
+        ).out
+    )
+    found = [d for d in report["divergences"] if d["operation"] == "getServerVersion"]
+    assert {d["check"] for d in found} == {"spec-response", "mock"}
+    assert any("the server answered 404, the mock 200" in d["message"] for d in found)
