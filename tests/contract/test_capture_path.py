@@ -39,6 +39,15 @@ def mock_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def version(mock_url: str) -> str:
+    """The version text the mock answers (whatever its default is)."""
+    answer = httpx.get(f"{mock_url}/api/App/Version", headers={"Authorization": f"Basic {TOKEN}"})
+    text = answer.json()
+    assert isinstance(text, str) and text
+    return text
+
+
+@pytest.fixture(scope="module")
 def cassette(mock_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("capture") / "mock.jsonl"
     result = cli(
@@ -58,10 +67,10 @@ def cassette(mock_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_capture_covers_every_operation_of_the_mock(cassette: Path) -> None:
+def test_capture_covers_every_operation_of_the_mock(cassette: Path, version: str) -> None:
     recorded = read_cassette(cassette)
     assert set(recorded.operations) == set(default_contract().operations)
-    assert recorded.header.server_version == "24.2.0-mock"
+    assert recorded.header.server_version == version
     assert recorded.header.mode == "writes"
     assert recorded.header.scratch_prefix == PREFIX
     assert [e.index for e in recorded.exchanges] == list(range(len(recorded.exchanges)))
@@ -143,7 +152,7 @@ def test_a_server_echoing_the_token_is_scrubbed(tmp_path: Path) -> None:
 
 
 def test_verify_is_clean_and_pin_makes_the_version_match(
-    cassette: Path, mock_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cassette: Path, mock_url: str, version: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     verified = cli("verify", str(cassette), "--json", "--quiet")
     assert verified.code == 0, verified.out
@@ -155,11 +164,11 @@ def test_verify_is_clean_and_pin_makes_the_version_match(
     pinned = cli("pin", str(cassette), "--out", str(pin_path), "--quiet")
     assert pinned.code == 0, pinned.err
     pin = load_pin(pin_path)
-    assert pin.server_version == "24.2.0-mock"
+    assert pin.server_version == version
     assert set(pin.operations) == set(default_contract().operations)
 
     with ProductionService(mock_url, TOKEN, pins=[pin_path]) as wats:
-        assert wats.config.pinned_server_versions == frozenset({"24.2.0-mock"})
+        assert wats.config.pinned_server_versions == frozenset({version})
         report_ok = wats.check_compatibility()
     assert report_ok.status is Compatibility.MATCHES, report_ok.reason
     assert "pinned" in report_ok.reason
@@ -171,13 +180,13 @@ def test_verify_is_clean_and_pin_makes_the_version_match(
     with ProductionService(mock_url, TOKEN, pins=[other]) as wats:
         report_other = wats.check_compatibility()
     assert report_other.status is Compatibility.DIFFERS
-    assert "24.2.0-mock is not pinned" in report_other.reason
+    assert f"{version} is not pinned" in report_other.reason
     assert "2026.1.5.324" in report_other.reason
 
     # WATS_PINS, a path list, does the same without touching code.
     monkeypatch.setenv("WATS_PINS", os.pathsep.join([str(other), str(pin_path)]))
     with ProductionService(mock_url, TOKEN) as wats:
-        assert wats.config.pinned_server_versions == {"24.2.0-mock", "2026.1.5.324"}
+        assert wats.config.pinned_server_versions == {version, "2026.1.5.324"}
         assert wats.check_compatibility().status is Compatibility.MATCHES
 
 
@@ -214,10 +223,12 @@ def _units(cassette: Path) -> list[tuple[str, str, dict[str, object]]]:
     ]
 
 
-def test_replay_service_gives_what_the_mock_gave_and_refuses_the_unknown(cassette: Path) -> None:
+def test_replay_service_gives_what_the_mock_gave_and_refuses_the_unknown(
+    cassette: Path, version: str
+) -> None:
     units = _units(cassette)
     with replay_service(cassette, strict=True) as wats:
-        assert wats.server_version().text == "24.2.0-mock"
+        assert wats.server_version().text == version
         for sn, pn, body in units:
             assert wats.get_unit(sn, pn) == Unit.from_json(body)
         with pytest.raises(ReplayMismatchError) as caught:
@@ -229,10 +240,10 @@ def test_replay_service_gives_what_the_mock_gave_and_refuses_the_unknown(cassett
 
 
 @pytest.mark.anyio
-async def test_async_replay_service(cassette: Path) -> None:
+async def test_async_replay_service(cassette: Path, version: str) -> None:
     units = _units(cassette)
     async with async_replay_service(cassette, strict=True) as wats:
-        assert (await wats.server_version()).text == "24.2.0-mock"
+        assert (await wats.server_version()).text == version
         sn, pn, body = units[0]
         assert await wats.get_unit(sn, pn) == Unit.from_json(body)
         with pytest.raises(ReplayMismatchError):
@@ -268,7 +279,9 @@ def test_pytest_marker_and_fixture(cassette: Path, pytester: pytest.Pytester) ->
     result.stdout.fnmatch_lines(["*need @pytest.mark.wats_cassette(PATH)*"])
 
 
-def test_pin_of_a_cassette_from_another_contract_differs(cassette: Path, tmp_path: Path) -> None:
+def test_pin_of_a_cassette_from_another_contract_differs(
+    cassette: Path, version: str, tmp_path: Path
+) -> None:
     from pywats_production.compat import compare
     from pywats_production.models import ServerVersion
 
@@ -276,10 +289,10 @@ def test_pin_of_a_cassette_from_another_contract_differs(cassette: Path, tmp_pat
     assert cli("pin", str(cassette), "--out", str(pin_path), "--quiet").code == 0
     pin = load_pin(pin_path)
     stale = attrs.evolve(pin, spec_sha256="0" * 64)
-    report = compare(ServerVersion.parse("24.2.0-mock"), pins=[stale])
+    report = compare(ServerVersion.parse(version), pins=[stale])
     assert report.status is Compatibility.DIFFERS
     assert "another contract" in report.reason
-    assert compare(ServerVersion.parse("24.2.0-mock"), pins=[pin]).status is Compatibility.MATCHES
+    assert compare(ServerVersion.parse(version), pins=[pin]).status is Compatibility.MATCHES
     assert compare(None, pins=[pin]).status is Compatibility.UNKNOWN
 
 
