@@ -38,7 +38,14 @@ from ._json import JsonValue
 from .cassette import Cassette, Exchange, read_cassette
 from .errors import ContractDriftError, WatsError
 
-__all__ = ["CHECKS", "Divergence", "VerifyReport", "shape_differences", "verify_cassette"]
+__all__ = [
+    "CHECKS",
+    "Divergence",
+    "VerifyReport",
+    "shape_differences",
+    "verify_cassette",
+    "xml_differences",
+]
 
 #: The checks, in the order they run.
 CHECKS = ("spec-request", "spec-response", "sdk", "mock")
@@ -299,25 +306,62 @@ def shape_differences(
             yield from shape_differences(a, b, (*path, i))
 
 
-def _xml_shape(data: bytes) -> set[str] | None:
+def _xml_shape(data: bytes) -> dict[str, set[str]] | None:
+    """Return each element path with its attribute names (None: not readable XML)."""
     from defusedxml import ElementTree
 
     try:
         root = ElementTree.fromstring(data)
-    except Exception:
+    except Exception:  # any unreadable XML (defusedxml refusals included) has no shape
         return None
-    shape: set[str] = set()
+    shape: dict[str, set[str]] = {}
 
     def walk(element: object, prefix: str) -> None:
         tag = f"{prefix}/{element.tag}"  # type: ignore[attr-defined]
-        shape.add(tag)
-        for name in element.attrib:  # type: ignore[attr-defined]
-            shape.add(f"{tag}/@{name}")
+        shape.setdefault(tag, set()).update(element.attrib)  # type: ignore[attr-defined]
         for child in element:  # type: ignore[attr-defined]
             walk(child, tag)
 
     walk(root, "")
     return shape
+
+
+def xml_differences(recorded: bytes, other: bytes) -> list[str]:
+    """Return how two XML answers differ in shape (element and attribute names).
+
+    Repeated elements are like array items: an element present on one side only is a
+    difference only when the other side's parent has child elements at all (an empty
+    list is a value, not a shape).
+
+    Example:
+        >>> xml_differences(b'<R><SN id="1"/></R>', b'<R><SN id="2" at="x"/></R>')
+        ["the mock's XML has /R/SN/@at, the server's does not"]
+
+    """
+    mine, theirs = _xml_shape(recorded), _xml_shape(other)
+    if mine is None or theirs is None:
+        return []
+    found: list[str] = []
+
+    def has_children(shape: dict[str, set[str]], parent: str) -> bool:
+        return any(path.rsplit("/", 1)[0] == parent for path in shape)
+
+    for path in sorted(mine.keys() | theirs.keys()):
+        parent = path.rsplit("/", 1)[0]
+        if path in mine and path in theirs:
+            found += [
+                f"the server's XML has {path}/@{a}, the mock's does not"
+                for a in sorted(mine[path] - theirs[path])
+            ]
+            found += [
+                f"the mock's XML has {path}/@{a}, the server's does not"
+                for a in sorted(theirs[path] - mine[path])
+            ]
+        elif path in mine and has_children(theirs, parent):
+            found.append(f"the server's XML has {path}, the mock's does not")
+        elif path in theirs and has_children(mine, parent):
+            found.append(f"the mock's XML has {path}, the server's does not")
+    return found
 
 
 def _csv_header(data: bytes) -> list[str]:
@@ -567,17 +611,9 @@ class _Verifier:
                     message,
                 )
         elif media in ("application/xml", "text/xml"):
-            mine, other = _xml_shape(recorded), _xml_shape(body)
-            if mine is not None and other is not None and mine != other:
-                location = self.locate.response(e.path_template, e.method, e.status, media)
-                for item in sorted(mine - other):
-                    self.add(
-                        e, "mock", (), location, f"the server's XML has {item}, the mock's does not"
-                    )
-                for item in sorted(other - mine):
-                    self.add(
-                        e, "mock", (), location, f"the mock's XML has {item}, the server's does not"
-                    )
+            location = self.locate.response(e.path_template, e.method, e.status, media)
+            for message in xml_differences(recorded, body):
+                self.add(e, "mock", (), location, message)
         elif media == "text/csv":
             mine_h, other_h = _csv_header(recorded), _csv_header(body)
             if mine_h and other_h and mine_h != other_h:

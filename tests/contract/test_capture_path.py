@@ -384,3 +384,29 @@ def test_verify_names_a_different_status(cassette: Path, tmp_path: Path) -> None
     found = [d for d in report["divergences"] if d["operation"] == "getServerVersion"]
     assert {d["check"] for d in found} == {"spec-response", "mock"}
     assert any("the server answered 404, the mock 200" in d["message"] for d in found)
+
+
+def test_read_only_capture_of_named_units_verifies_clean(
+    cassette: Path, mock_url: str, tmp_path: Path
+) -> None:
+    # Units the writes capture left on the mock, named as a user names theirs.
+    units = {(sn, pn) for sn, pn, _ in _units(cassette)}
+    argv = []
+    for sn, pn in sorted(units):
+        argv += ["--serial", sn, "--part-number", pn]
+    path = tmp_path / "named.jsonl"
+    result = cli(
+        "capture", "--base-url", mock_url, "--token", TOKEN, "--out", str(path), "--quiet", *argv
+    )
+    assert result.code == 0, result.err
+    recorded = read_cassette(path)
+    read = {
+        (e.path_values["serialNumber"], e.path_values["partNumber"])
+        for e in recorded.exchanges
+        if e.operation == "getUnit" and e.status == 200
+    }
+    assert read == units
+    assert {"getUnitVerification", "checkChildUnits"} <= set(recorded.operations)
+    # A fresh mock lacks those units: verify seeds them from the recorded answers.
+    verified = cli("verify", str(path), "--json", "--quiet")
+    assert verified.code == 0, verified.out
