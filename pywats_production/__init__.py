@@ -9,6 +9,8 @@ Example:
 
 from __future__ import annotations
 
+import logging
+
 from ._async_service import AsyncProductionService
 from ._config import Secret, ServiceConfig
 from ._core import Hook, Instrumentation, OperationScope, RequestInfo, ResponseInfo
@@ -66,6 +68,11 @@ from .phase import UnitPhase
 from .retry import Reliability, RetryPolicy
 
 __version__ = "0.1.0"
+
+# A library's logger has a NullHandler: without one, logging's last-resort handler
+# prints WARNING records on stderr of applications that never configured logging (an
+# error the caller catches and handles would still show). The application decides.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "AmbiguousOutcomeError",

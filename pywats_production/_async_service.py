@@ -213,24 +213,60 @@ class AsyncProductionService:
         self._takes = TakeLedger()
 
     @classmethod
-    def from_env(cls, **kwargs: object) -> Self:
+    def from_env(
+        cls,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        verify: bool | str | Path | ssl.SSLContext = True,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
+        hooks: Sequence[Hook] = (),
+        instrumentation: Instrumentation | None = None,
+        requests_per_minute: float | None = None,
+        save_concurrency: int = 4,
+    ) -> Self:
         """Build a service from ``WATS_BASE_URL`` and ``WATS_AUTH_TOKEN``.
 
+        The keyword arguments are the constructor's (named here, so that a type checker
+        checks them at the call).
+
         Args:
-            **kwargs: any other constructor argument.
+            timeout: seconds, or an ``httpx.Timeout``; finite by default.
+            verify: TLS verification: True, a CA bundle path, an ``ssl.SSLContext``, or
+                False (logs a warning).
+            http_client: an ``httpx.AsyncClient`` to use instead of the service's own.
+            retry: the default retry policy.
+            max_response_bytes: cap on large answers (exports, takes, feeds).
+            hooks: objects with ``on_request``/``on_response`` that see every attempt.
+            instrumentation: operation-level instrumentation (OpenTelemetry).
+            requests_per_minute: optional client-side request budget (off by default).
+            save_concurrency: chunks of ``save_units`` in flight at once.
 
         Returns:
             The service.
 
         Raises:
-            WatsInputError: if ``WATS_BASE_URL`` is not set.
+            WatsInputError: if ``WATS_BASE_URL`` is not set, or a bad argument.
 
         Example:
             >>> service = AsyncProductionService.from_env(timeout=10)  # doctest: +SKIP
 
         """
         base_url, token = env_settings()
-        return cls(base_url, token, **kwargs)  # type: ignore[arg-type]
+        return cls(
+            base_url,
+            token,
+            timeout=timeout,
+            verify=verify,
+            http_client=http_client,
+            retry=retry,
+            max_response_bytes=max_response_bytes,
+            hooks=hooks,
+            instrumentation=instrumentation,
+            requests_per_minute=requests_per_minute,
+            save_concurrency=save_concurrency,
+        )
 
     @property
     def config(self) -> ServiceConfig:

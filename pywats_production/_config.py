@@ -64,7 +64,15 @@ def _ssl_context(verify: bool | str | Path | ssl.SSLContext) -> bool | ssl.SSLCo
     if isinstance(verify, ssl.SSLContext):
         return verify
     if isinstance(verify, str | Path):
-        return ssl.create_default_context(cafile=str(verify))
+        try:
+            return ssl.create_default_context(cafile=str(verify))
+        except (OSError, ssl.SSLError) as exc:
+            # A missing file, or one that holds no PEM certificate: say which file.
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise WatsInputError(
+                f"verify: cannot load CA certificates from {str(verify)!r}: {reason}",
+                parameter="verify",
+            ) from None
     if verify is False:
         logger.warning(
             "TLS certificate verification is OFF: anyone on the network can read the token "

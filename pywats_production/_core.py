@@ -614,6 +614,27 @@ class CallState(Generic[T]):
                         "wats_url": sanitize_url(info.url) if info else None,
                     },
                 )
+        elif cause is None and logger.isEnabledFor(logging.INFO):
+            # One line per completed operation at INFO (what `wats-production -v` shows);
+            # the per-attempt detail stays at DEBUG.
+            logger.info(
+                "%s -> %s in %.1f ms (%d attempt(s), request %s)",
+                op.name,
+                self._status,
+                duration * 1000,
+                self.attempts,
+                self.request_id,
+                extra={
+                    "wats_operation": op.name,
+                    "wats_method": op.method,
+                    "wats_path": op.path,
+                    "wats_status": self._status,
+                    "wats_attempt": self.attempts,
+                    "wats_request_id": self.request_id,
+                    "wats_duration_ms": round(duration * 1000, 3),
+                    "wats_error": None,
+                },
+            )
         if capturing():  # no record is built unless a capture_calls() block wants it
             record_call(
                 CallRecord(

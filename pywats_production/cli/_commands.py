@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 import attrs
 
 from pywats_production import compat
+from pywats_production._validate import require_quantity
 from pywats_production.cli._exit import CliError, ExitCode
 from pywats_production.cli._output import dump_json, format_table, to_jsonable
 from pywats_production.models import ChildUnitCheck, Unit, UnitChange
@@ -33,6 +34,7 @@ __all__ = [
     "serials_take",
     "serials_types",
     "serials_upload",
+    "unit_create",
     "unit_get",
     "unit_set_phase",
     "unit_set_process",
@@ -113,6 +115,50 @@ def unit_get(ctx: Context, serial_number: str, part_number: str) -> ExitCode:
     return ExitCode.OK
 
 
+def unit_create(
+    ctx: Context,
+    serial_number: str,
+    part_number: str,
+    *,
+    revision: str | None,
+    phase: str | None,
+    batch_number: str | None,
+    location: str | None,
+) -> ExitCode:
+    """Create a unit and show it as the server has it (``unit create SN PN``).
+
+    Refused (:attr:`ExitCode.REFUSED`) when the unit exists already: PUT Units would
+    overwrite it, which ``create`` must not do.
+    """
+    from pywats_production.errors import NotFoundError
+
+    parsed = UnitPhase.parse(phase) if phase is not None else None
+    unit = Unit(
+        serial_number=serial_number,
+        part_number=part_number,
+        revision=revision,
+        phase=parsed,
+        batch_number=batch_number,
+        current_location=location,
+    )
+    try:
+        ctx.service.get_unit(serial_number, part_number)
+    except NotFoundError:
+        pass
+    else:
+        raise CliError(
+            f"unit {serial_number!r} / {part_number!r} exists already; nothing was changed "
+            "(unit set-phase / set-process change it)",
+            ExitCode.REFUSED,
+        )
+    ctx.service.save_units([unit])
+    created = ctx.service.get_unit(serial_number, part_number)
+    if not ctx.json:
+        ctx.err.write(f"created {serial_number} {part_number}\n")
+    ctx.emit(created, _unit_text(created))
+    return ExitCode.OK
+
+
 def unit_set_phase(ctx: Context, serial_number: str, part_number: str, phase: str) -> ExitCode:
     """Set a unit's phase, by name or number (``unit set-phase SN PN PHASE``)."""
     parsed = UnitPhase.parse(phase)
@@ -122,7 +168,7 @@ def unit_set_phase(ctx: Context, serial_number: str, part_number: str, phase: st
             "serial_number": serial_number,
             "part_number": part_number,
             "phase": int(parsed),
-            "phase_label": parsed.label,
+            "phase_name": parsed.label,
         },
         f"{serial_number} {part_number}: phase set to {_phase_text(parsed)}",
     )
@@ -166,6 +212,20 @@ def serials_types(ctx: Context) -> ExitCode:
     return ExitCode.OK
 
 
+def _free_count(ctx: Context, type_name: str) -> int | None:
+    """Count a pool's free numbers from its export; None when the export does not say."""
+    from pywats_production.errors import WatsResponseError
+
+    data = ctx.service.export_serial_numbers(type_name, format="CSV")
+    try:
+        records = parse_export(data, "CSV")
+    except WatsResponseError:
+        return None  # an export layout the SDK cannot read: the take itself still works
+    if any(r.taken is None for r in records):
+        return None
+    return sum(1 for r in records if not r.taken)
+
+
 def serials_take(
     ctx: Context,
     type_name: str,
@@ -175,10 +235,30 @@ def serials_take(
     ref_part_number: str | None,
     station_name: str | None,
     only_in_sequence: bool,
+    partial: bool = False,
     wire_format: str,
 ) -> ExitCode:
-    """Take numbers from a pool and print them, one a line (``serials take TYPE N``)."""
+    """Take numbers from a pool and print them, one a line (``serials take TYPE N``).
+
+    Without ``partial``, the pool's free numbers are counted first (from its export) and
+    nothing is taken when fewer than ``quantity`` are free. Numbers that were taken are
+    always printed, even when fewer than asked (the pool emptied meanwhile): a number
+    taken is never dropped. Exits :attr:`ExitCode.POOL_SHORT` when fewer than asked
+    were taken (with ``partial``: when none was).
+    """
     fmt = normalize_format(wire_format)
+    require_quantity(quantity)
+    if not partial and not only_in_sequence:
+        # The server hands out what is left when fewer are free: check first, so that
+        # `take TYPE 1000000000` does not drain the pool. (--in-sequence is all or
+        # nothing on the server already.)
+        free = _free_count(ctx, type_name)
+        if free is not None and free < quantity:
+            raise CliError(
+                f"the pool of {type_name} has {free} free number(s), fewer than {quantity}; "
+                "nothing was taken (--partial takes what is free)",
+                ExitCode.POOL_SHORT,
+            )
     numbers = ctx.service.take_serial_numbers(
         type_name,
         quantity,
@@ -191,9 +271,11 @@ def serials_take(
     ctx.emit({"type": type_name, "requested": quantity, "numbers": numbers}, "\n".join(numbers))
     if len(numbers) < quantity:
         ctx.err.write(
-            f"wats-production: took {len(numbers)} of {quantity}: "
-            "the pool has no more free numbers\n"
+            f"wats-production: pool short: took {len(numbers)} of {quantity}: "
+            f"the pool of {type_name} has no more free numbers\n"
         )
+        if not numbers or not partial:
+            return ExitCode.POOL_SHORT
     return ExitCode.OK
 
 

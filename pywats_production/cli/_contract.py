@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from pywats_production.cli._exit import CliError, ExitCode
 from pywats_production.cli._output import dump_json
@@ -14,80 +15,134 @@ __all__ = ["add_parsers", "run_capture", "run_pin", "run_verify"]
 
 
 def add_parsers(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-    epilog: str,
+    leaf: Callable[..., argparse.ArgumentParser],
+    commands: argparse._SubParsersAction[Any],
+    output_only: argparse.ArgumentParser,
+    offline_epilog: str,
 ) -> None:
-    """Add the ``capture``, ``verify`` and ``pin`` subcommands."""
+    """Add the ``capture``, ``verify`` and ``pin`` subcommands.
 
-    def leaf(name: str, handler: str, text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(
-            name,
-            help=text,
-            description=text,
-            parents=[common],
-            epilog=epilog,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+    Args:
+        leaf: the parser's command factory (``leaf(group, name, handler, help, ...)``).
+        commands: the top-level subcommands.
+        output_only: the parent parser without connection options (verify and pin
+            run offline, on their own mock).
+        offline_epilog: the epilog of offline commands (the exit statuses).
+
+    """
+
+    def quiet(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--quiet",
+            action="store_true",
+            help="no progress lines on stderr (default: one line per exchange)",
         )
-        sub.set_defaults(handler=handler)
-        sub.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
         return sub
 
-    capture = leaf(
-        "capture",
-        "capture",
-        "record the server's answers to every operation the SDK knows into a cassette "
-        "(read-only unless --allow-writes); the token is never written",
+    capture = quiet(
+        leaf(
+            commands,
+            "capture",
+            "capture",
+            "record the server's answers to every operation the SDK knows into a cassette "
+            "(read-only unless --allow-writes); the token is never written",
+        )
     )
-    capture.add_argument("--out", required=True, metavar="FILE", help="the cassette to write")
     capture.add_argument(
-        "--serial", action="append", default=[], metavar="SN", help="a unit to read (repeat)"
+        "--out", required=True, metavar="FILE", help="the cassette to write (required)"
+    )
+    capture.add_argument(
+        "--serial",
+        action="append",
+        default=[],
+        metavar="SN",
+        help="a unit to read; repeat (default: the units the changes feed lists)",
     )
     capture.add_argument(
         "--part-number",
         action="append",
         default=[],
         metavar="PN",
-        help="the part number of each --serial (one for all, or one each; repeat)",
+        help="the part number of each --serial, one for all or one each; repeat (default: none)",
     )
     capture.add_argument(
         "--allow-writes",
         action="store_true",
-        help="also write: units, phases, processes, a box, taken numbers; only under "
+        help="also write units, phases, processes, a box, taken numbers, only under "
+        "--scratch-prefix (default: read only)",
+    )
+    capture.add_argument(
         "--scratch-prefix",
+        default=None,
+        metavar="P",
+        help="every serial number written starts with P (default: none; needed for writes)",
     )
     capture.add_argument(
-        "--scratch-prefix", default=None, metavar="P", help="every serial written starts with P"
+        "--serial-type",
+        default=None,
+        metavar="NAME",
+        help="pool to take numbers from (default: the first type listed)",
     )
-    capture.add_argument("--serial-type", default=None, metavar="NAME", help="pool to take from")
-    capture.add_argument("--process", default=None, metavar="NAME", help="process to set")
     capture.add_argument(
-        "--box-parent-pn", default=None, metavar="PN", help="a product whose box build holds ..."
+        "--process",
+        default=None,
+        metavar="NAME",
+        help="process to set (default: the first test operation listed)",
     )
-    capture.add_argument("--box-child-pn", default=None, metavar="PN", help="... this product")
     capture.add_argument(
-        "--revision", default="A", metavar="REV", help="revision of the units written (A)"
+        "--box-parent-pn",
+        default=None,
+        metavar="PN",
+        help="a product whose box build holds --box-child-pn (default: the first --part-number)",
+    )
+    capture.add_argument(
+        "--box-child-pn",
+        default=None,
+        metavar="PN",
+        help="the child product of the box built (default: --box-parent-pn)",
+    )
+    capture.add_argument(
+        "--revision", default="A", metavar="REV", help="revision of the units written (default: A)"
     )
 
-    verify = leaf(
-        "verify",
-        "verify",
-        "check a cassette against spec/, the SDK in strict mode and a fresh contract mock "
-        "(exit 9 when anything diverged)",
+    verify = quiet(
+        leaf(
+            commands,
+            "verify",
+            "verify",
+            "check a cassette against spec/, the SDK in strict mode and a fresh contract mock, "
+            "offline (exit 9 when anything diverged)",
+            epilog=offline_epilog,
+            parent=output_only,
+        )
     )
-    verify.add_argument("cassette", metavar="FILE")
+    verify.add_argument("cassette", metavar="FILE", help="the cassette (wats-production capture)")
     verify.add_argument(
-        "--seed", default="demo", metavar="SEED", help="seed of the fresh mock (demo, empty, file)"
+        "--seed",
+        default="demo",
+        metavar="SEED",
+        help="seed of the fresh mock: demo, empty or a seed file (default: demo)",
     )
 
-    pin = leaf(
-        "pin",
-        "pin",
-        "write a pin file from a cassette that verifies clean (exit 9, no pin, otherwise)",
+    pin = quiet(
+        leaf(
+            commands,
+            "pin",
+            "pin",
+            "write a pin file from a cassette that verifies clean, offline (exit 9 and no pin "
+            "otherwise)",
+            epilog=offline_epilog,
+            parent=output_only,
+        )
     )
-    pin.add_argument("cassette", metavar="FILE")
-    pin.add_argument("--out", required=True, metavar="PIN", help="the pin file to write")
-    pin.add_argument("--seed", default="demo", metavar="SEED", help="seed of the fresh mock")
+    pin.add_argument("cassette", metavar="FILE", help="the cassette (wats-production capture)")
+    pin.add_argument("--out", required=True, metavar="PIN", help="the pin file to write (required)")
+    pin.add_argument(
+        "--seed",
+        default="demo",
+        metavar="SEED",
+        help="seed of the fresh mock: demo, empty or a seed file (default: demo)",
+    )
 
 
 def _progress(args: argparse.Namespace, err: TextIO) -> object:

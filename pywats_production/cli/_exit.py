@@ -17,7 +17,7 @@ from pywats_production.errors import (
     WatsInputError,
 )
 
-__all__ = ["CliError", "ExitCode", "exit_code_for", "label_for"]
+__all__ = ["EXIT_STATUS_HELP", "CliError", "ExitCode", "exit_code_for", "label_for"]
 
 
 class ExitCode(enum.IntEnum):
@@ -41,6 +41,14 @@ class ExitCode(enum.IntEnum):
             left pending.
         CHECK_FAILED: a check did not pass (``assembly check`` on a box that does not
             match its box build, a failed check of ``demo``).
+        WRONG_SERVER: the URL answers, but not as a WATS API (``GET /api/App/Version``
+            is not there: a wrong path in ``--base-url``, or another server).
+        CANNOT_LISTEN: ``mock``: the address cannot be listened on (port in use, no
+            permission, not an address of this machine).
+        POOL_SHORT: ``serials take``: the pool has fewer free numbers than asked.
+            Without ``--partial`` nothing was taken (or, when the pool emptied between
+            the check and the take, the numbers taken are printed); with ``--partial``,
+            no number at all was free.
 
     """
 
@@ -54,6 +62,18 @@ class ExitCode(enum.IntEnum):
     AMBIGUOUS = 7
     HANDLER_FAILED = 8
     CHECK_FAILED = 9
+    WRONG_SERVER = 10
+    CANNOT_LISTEN = 11
+    POOL_SHORT = 12
+
+
+#: One line per status, for ``--help`` and the docs (docs/cli.md has the long form).
+EXIT_STATUS_HELP = """\
+exit status: 0 ok, 1 other error, 2 usage or bad input (nothing sent), 3 not found,
+4 refused by the server's rules, 5 not authorized, 6 no answer (connection, timeout),
+7 outcome unknown, 8 the --exec command failed, 9 a check failed, 10 the URL is not a
+WATS API (wrong --base-url path), 11 the mock cannot listen (port in use), 12 the pool
+has fewer free numbers than asked."""
 
 
 class CliError(Exception):
@@ -123,5 +143,8 @@ def label_for(exc: BaseException) -> str:
             ExitCode.AMBIGUOUS: "outcome unknown",
             ExitCode.HANDLER_FAILED: "handler failed",
             ExitCode.CHECK_FAILED: "check failed",
+            ExitCode.WRONG_SERVER: "not a WATS API",
+            ExitCode.CANNOT_LISTEN: "cannot listen",
+            ExitCode.POOL_SHORT: "pool short",
         }.get(exit_code_for(exc), "error")
     return "error"

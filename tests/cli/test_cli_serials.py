@@ -51,14 +51,34 @@ def test_take_prints_one_number_a_line_and_records_references(
     }
 
 
-def test_take_fewer_than_asked_says_so(cli: Cli, admin: MockAdmin) -> None:
+def test_take_more_than_is_free_takes_nothing_without_partial(cli: Cli, admin: MockAdmin) -> None:
     admin.seed({"serialNumberTypes": [SPARE]})
 
     result = cli("serials", "take", "Spare", "5")
 
+    assert result.code == ExitCode.POOL_SHORT
+    assert result.out == ""
+    assert result.err == (
+        "wats-production: pool short: the pool of Spare has 3 free number(s), fewer than 5; "
+        "nothing was taken (--partial takes what is free)\n"
+    )
+    assert admin.serial_numbers("Spare").free == 3  # the pool was not drained
+
+
+def test_take_partial_prints_what_was_free_and_says_so(cli: Cli, admin: MockAdmin) -> None:
+    admin.seed({"serialNumberTypes": [SPARE]})
+
+    result = cli("serials", "take", "Spare", "5", "--partial")
+
     assert result.code == 0
     assert result.out.split() == ["X-1", "X-2", "X-3"]
-    assert result.err == "wats-production: took 3 of 5: the pool has no more free numbers\n"
+    assert result.err == (
+        "wats-production: pool short: took 3 of 5: the pool of Spare has no more free numbers\n"
+    )
+    empty = cli("serials", "take", "Spare", "1", "--partial")
+    # Nothing at all: a non-zero exit, so that SN=$(wats-production serials take ...) fails.
+    assert (empty.code, empty.out) == (ExitCode.POOL_SHORT, "")
+    assert "took 0 of 1" in empty.err
 
 
 def test_take_in_sequence_unavailable_is_refused(cli: Cli, admin: MockAdmin) -> None:
@@ -170,3 +190,37 @@ def test_upload_errors(cli: Cli, admin: MockAdmin, tmp_path: Path) -> None:
     assert refused.code == ExitCode.REFUSED
     assert "400 Bad Request: PUT /api/Production/SerialNumbers" in refused.err
     assert admin.serial_numbers("Empty").size == 0
+
+
+class _PoolWithoutStates:
+    """A server whose export does not say which numbers are free (only the numbers)."""
+
+    def __init__(self) -> None:
+        self.takes: list[int] = []
+
+    def export_serial_numbers(self, type_name: str, *, format: str) -> bytes:
+        return b"A-1\nA-2\n"
+
+    def take_serial_numbers(self, type_name: str, quantity: int, **options: object) -> list[str]:
+        self.takes.append(quantity)
+        return ["A-1", "A-2"]
+
+
+def test_take_when_the_count_is_unknown_prints_what_it_got_and_exits_12() -> None:
+    import io
+
+    from pywats_production.cli import _commands
+
+    service = _PoolWithoutStates()
+    out, err = io.StringIO(), io.StringIO()
+    ctx = _commands.Context(service, out, err)  # type: ignore[arg-type]
+
+    code = _commands.serials_take(
+        ctx, "T", 5, ref_serial_number=None, ref_part_number=None, station_name=None,
+        only_in_sequence=False, wire_format="CSV",
+    )  # fmt: skip
+
+    assert service.takes == [5]  # no count to refuse on: the take went ahead
+    assert code == ExitCode.POOL_SHORT
+    assert out.getvalue() == "A-1\nA-2\n"  # taken numbers are never dropped
+    assert "took 2 of 5" in err.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from clihelpers import TOKEN, Cli, seed_units
@@ -119,7 +120,7 @@ def test_set_phase_json(cli: Cli, admin: MockAdmin) -> None:
         "serial_number": "S1",
         "part_number": "PCBA-100",
         "phase": 2048,
-        "phase_label": "Shipped",
+        "phase_name": "Shipped",
     }
 
 
@@ -233,3 +234,69 @@ def test_tls_options(cli: Cli, admin: MockAdmin) -> None:
         insecure.err
         == "wats-production: warning: TLS certificate verification is off (--insecure)\n"
     )
+
+
+def test_one_verbose_shows_one_info_line_per_request(cli: Cli, admin: MockAdmin) -> None:
+    seed_units(admin, [BOARD])
+
+    result = cli("unit", "get", "PCB-1", "PCBA-100", "-v")
+
+    assert result.code == 0
+    lines = [line for line in result.err.splitlines() if line.startswith("wats-production: ")]
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("wats-production: INFO getUnit -> 200 in ")
+    assert "(1 attempt(s), request " in lines[0]
+    assert "DEBUG" not in result.err  # attempts are -vv
+    quiet = cli("unit", "get", "PCB-1", "PCBA-100")
+    assert quiet.err == ""
+
+
+def test_create_writes_the_unit_and_shows_it(cli: Cli, sdk: ProductionService) -> None:
+    result = cli(
+        "unit", "create", "NEW-1", "PCBA-100", "--revision", "A", "--phase", "Under production",
+        "--batch", "B-7", "--location", "Line 2", "--json",
+    )  # fmt: skip
+
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert (document["serial_number"], document["revision"]) == ("NEW-1", "A")
+    assert (document["phase"], document["phase_name"]) == (2, "Under production")
+    unit = sdk.get_unit("NEW-1", "PCBA-100")
+    assert (unit.batch_number, unit.current_location) == ("B-7", "Line 2")
+    assert unit.phase == UnitPhase.UNDER_PRODUCTION
+    again = cli("unit", "create", "NEW-1", "PCBA-100", "--revision", "B")
+    assert again.code == ExitCode.REFUSED
+    assert sdk.get_unit("NEW-1", "PCBA-100").revision == "A"  # not overwritten
+
+
+def _keys(document: object) -> set[str]:
+    if isinstance(document, dict):
+        return set(document) | {k for v in document.values() for k in _keys(v)}
+    if isinstance(document, list):
+        return {k for item in document for k in _keys(item)}
+    return set()
+
+
+def test_json_keys_are_snake_case_and_name_a_phase_the_same_everywhere(cli: Cli) -> None:
+    documents = {}
+    for argv in (
+        ("unit", "create", "J-1", "PCBA-100", "--revision", "A"),
+        ("unit", "set-phase", "J-1", "PCBA-100", "Shipped"),
+        ("unit", "get", "J-1", "PCBA-100"),
+        ("unit", "set-process", "J-1", "PCBA-100", "FCT"),
+        ("serials", "types"),
+        ("serials", "take", "SerialNumber", "2"),
+        ("serials", "export", "SerialNumber"),
+        ("version",),
+    ):
+        result = cli(*argv, "--json")
+        assert result.code == 0, (argv, result.err)
+        documents[argv[:2]] = json.loads(result.out)
+    for argv, document in documents.items():
+        bad = {k for k in _keys(document) if not re.fullmatch(r"[a-z][a-z0-9_]*", k)}
+        assert bad == set(), argv
+    set_phase = documents[("unit", "set-phase")]
+    got = documents[("unit", "get")]
+    assert (set_phase["phase"], set_phase["phase_name"]) == (2048, "Shipped")
+    assert (got["phase"], got["phase_name"]) == (2048, "Shipped")
+    assert "phase_label" not in _keys(list(documents.values()))

@@ -132,7 +132,7 @@ def test_exit_codes_are_distinct_and_documented() -> None:
     import io
 
     values = [int(c) for c in ExitCode]
-    assert len(set(values)) == len(values) == 10
+    assert len(set(values)) == len(values) == 13
     out = io.StringIO()
     run(["--help"], out=out, err=io.StringIO(), environ={})
     text = " ".join(out.getvalue().split())
@@ -147,5 +147,8 @@ def test_exit_codes_are_distinct_and_documented() -> None:
         "7 outcome unknown",
         "8 the --exec command failed",
         "9 a check failed",
+        "10 the URL is not a WATS API",
+        "11 the mock cannot listen",
+        "12 the pool has fewer free numbers than asked",
     ):
         assert phrase in text

@@ -182,41 +182,6 @@ def test_bad_pins_refuse_to_build_a_service(tmp_path: Path) -> None:
         assert wats.config.strict is False
 
 
-@pytest.mark.parametrize(
-    ("argv", "code", "text"),
-    [
-        (["capture", "--out", "x.jsonl", "--allow-writes"], 2, "--scratch-prefix"),
-        (["capture", "--out", "x.jsonl", "--scratch-prefix", "ZZ-"], 2, "only used with"),
-        (
-            ["capture", "--out", "x.jsonl", "--allow-writes", "--scratch-prefix", "a b"],
-            2,
-            "scratch prefix",
-        ),
-        (
-            ["capture", "--out", "x.jsonl", "--allow-writes", "--scratch-prefix", "ZZ-"],
-            2,
-            "part numbers",
-        ),
-        (["capture", "--out", "x.jsonl", "--serial", "SN1"], 2, "--part-number"),
-        (["capture", "--out", "no/such/dir/x.jsonl"], 2, "no such directory"),
-        (["capture"], 2, "--out"),
-        (["verify", "missing.jsonl"], 2, "no such cassette"),
-        (["verify"], 2, "FILE"),
-        (["pin", "missing.jsonl", "--out", "p.json"], 2, "no such cassette"),
-        (["pin", "x.jsonl"], 2, "--out"),
-    ],
-)
-def test_bad_input_of_capture_verify_pin(
-    argv: list[str], code: int, text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    result = cli(*argv, env={"WATS_BASE_URL": "http://127.0.0.1:9"})
-    assert result.code == code, result
-    assert text in result.err
-    assert "Traceback" not in result.err
-    assert not (tmp_path / "x.jsonl").exists()
-
-
 def test_verify_of_a_file_that_is_not_a_cassette(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"hello": 1}\n')

@@ -32,7 +32,9 @@ def test_one_debug_record_per_attempt_with_its_fields(
     make_sync().get_unit("SN/1", "PCBA-100")
 
     records = _records(caplog)
-    assert [r.levelno for r in records] == [logging.DEBUG, logging.DEBUG]
+    # Two attempts at DEBUG, then the operation's one line at INFO.
+    assert [r.levelno for r in records] == [logging.DEBUG, logging.DEBUG, logging.INFO]
+    records = records[:2]
     for record in records:
         assert set(vars(record)) >= ATTEMPT_FIELDS
     first, second = records
@@ -111,13 +113,34 @@ def test_unreadable_answer_is_logged_as_error(
     assert record.wats_error == "WatsResponseError"
 
 
-def test_no_record_below_debug_level_costs_nothing_visible(
+def test_one_info_record_per_successful_operation(
+    script: Script, make_sync: Callable[..., wp.ProductionService], caplog: pytest.LogCaptureFixture
+) -> None:
+    script.add(json_response(503), json_response(200, UNIT))
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    make_sync().get_unit("SN1", "PCBA-100")
+    (record,) = _records(caplog)  # no per-attempt record at INFO
+    assert record.levelno == logging.INFO
+    assert record.getMessage().startswith("getUnit -> 200 in ")
+    assert "(2 attempt(s), request " in record.getMessage()
+    assert (record.wats_operation, record.wats_status, record.wats_attempt) == ("getUnit", 200, 2)
+    assert record.wats_path == PATH
+
+
+def test_nothing_above_info_for_a_successful_operation(
     script: Script, make_sync: Callable[..., wp.ProductionService], caplog: pytest.LogCaptureFixture
 ) -> None:
     script.add(json_response(200, UNIT))
-    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
     make_sync().get_unit("SN1", "PCBA-100")
     assert _records(caplog) == []
+
+
+def test_the_library_logger_has_a_null_handler() -> None:
+    # Without it, logging's last-resort handler prints WARNING records of an application
+    # that configured no logging, even for errors the application catches.
+    handlers = logging.getLogger(LOGGER_NAME).handlers
+    assert any(isinstance(h, logging.NullHandler) for h in handlers)
 
 
 def test_no_secret_in_any_record(
@@ -134,7 +157,7 @@ def test_no_secret_in_any_record(
     with pytest.raises(wp.WatsTimeoutError):
         service.get_unit("SN1", "PCBA-100")
     records = _records(caplog)
-    assert len(records) == 2 + 2 + 4
+    assert len(records) == 3 + 2 + 4  # attempts, the INFO line of the success, failures
     for record in records:
         assert_no_secret(_dump(record))
         assert_no_secret(logging.Formatter("%(message)s").format(record))
