@@ -29,6 +29,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import cast
+from urllib.parse import quote
 
 import attrs
 import httpx
@@ -364,10 +365,17 @@ def xml_differences(recorded: bytes, other: bytes) -> list[str]:
     return found
 
 
-def _csv_header(data: bytes) -> list[str]:
+def _csv_shape(data: bytes) -> tuple[int, tuple[str, ...] | None]:
+    """Return the first line's column count, and its names when it reads as a header.
+
+    A first line with a digit in any cell is data (a CSV without header): only its column
+    count is shape, its values are values.
+    """
     text = data.decode("utf-8-sig", "replace")
     first = text.splitlines()[0] if text.strip() else ""
-    return [c.strip() for c in first.split(",")] if first else []
+    cells = tuple(c.strip() for c in first.split(",")) if first else ()
+    header = None if any(ch.isdigit() for c in cells for ch in c) else cells
+    return len(cells), header
 
 
 # ------------------------------------------------------------------------ the checks
@@ -615,15 +623,28 @@ class _Verifier:
             for message in xml_differences(recorded, body):
                 self.add(e, "mock", (), location, message)
         elif media == "text/csv":
-            mine_h, other_h = _csv_header(recorded), _csv_header(body)
-            if mine_h and other_h and mine_h != other_h:
-                location = self.locate.response(e.path_template, e.method, e.status, media)
+            (count, header), (mock_count, mock_header) = _csv_shape(recorded), _csv_shape(body)
+            location = self.locate.response(e.path_template, e.method, e.status, media)
+            if count and mock_count and header is not None and mock_header is not None:
+                if header != mock_header:
+                    self.add(
+                        e,
+                        "mock",
+                        (),
+                        location,
+                        f"CSV header: the server sends {list(header)}, the mock "
+                        f"{list(mock_header)}",
+                    )
+            elif count and mock_count and (header is None) != (mock_header is None):
+                which = "the server's" if header is not None else "the mock's"
+                self.add(e, "mock", (), location, f"CSV: only {which} answer has a header line")
+            elif count and mock_count and count != mock_count:
                 self.add(
                     e,
                     "mock",
                     (),
                     location,
-                    f"CSV header: the server sends {mine_h}, the mock {other_h}",
+                    f"CSV: the server sends {count} column(s), the mock {mock_count}",
                 )
 
 
@@ -704,20 +725,88 @@ def _fresh_mock(
     return app, notes
 
 
+_CHANGE_KEYS = ("unitSerialNumber", "newParentSerialNumber", "newPartNumber", "newRevision")
+
+
+def _match_changes(recorded: object, mock_body: bytes) -> dict[str, str]:
+    """Pair the server's change ids with the mock's, change by change (same unit, same news).
+
+    The feed's ids are the server's own numbering; a fresh mock numbers the same changes
+    differently, so an acknowledgement replayed as recorded would hit another change.
+    """
+    try:
+        theirs = json.loads(mock_body) if mock_body else []
+    except ValueError:
+        return {}
+    if not isinstance(recorded, list) or not isinstance(theirs, list):
+        return {}
+    pairs: dict[str, str] = {}
+    used: set[int] = set()
+    for change in recorded:
+        if not isinstance(change, dict) or change.get("id") is None:
+            continue
+        key = tuple(change.get(k) for k in _CHANGE_KEYS)
+        for index, other in enumerate(theirs):
+            if index in used or not isinstance(other, dict) or other.get("id") is None:
+                continue
+            if tuple(other.get(k) for k in _CHANGE_KEYS) == key:
+                used.add(index)
+                pairs[str(change["id"])] = str(other["id"])
+                break
+    return pairs
+
+
+def _match_numbers(exchange: Exchange, mock_body: bytes) -> dict[str, str]:
+    """Pair the numbers the server handed out with those the mock handed out, in order.
+
+    A fresh mock's pool is untouched, so the same Take gives other numbers; later
+    requests that name the server's numbers (ranges, exports, uploads) are replayed with
+    the mock's.
+    """
+    from .serials import parse_take
+
+    fmt = dict(exchange.query).get("format")
+    try:
+        recorded = parse_take(_body_bytes(exchange, request=False), fmt)
+        theirs = parse_take(mock_body, fmt)
+    except WatsError:
+        return {}
+    if len(recorded) != len(theirs):
+        return {}
+    return {a: b for a, b in zip(recorded, theirs, strict=True) if a != b}
+
+
 async def _replay(
     app: object, exchanges: Sequence[Exchange]
 ) -> list[tuple[int, str | None, bytes]]:
     from .mock import MockAsyncTransport
 
     answers: list[tuple[int, str | None, bytes]] = []
+    change_ids: dict[str, str] = {}
+    # Values the server assigned (taken serial numbers) -> what the mock assigned instead.
+    numbers: dict[str, str] = {}
     transport = MockAsyncTransport(app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://wats-verify") as client:
         for e in exchanges:
             headers = dict(e.request_headers)
-            url = e.path + ("?" + e.query_string() if e.query else "")
-            request = client.build_request(
-                e.method, url, headers=headers, content=_body_bytes(e, request=True) or None
+            path = e.path
+            recorded_id = e.path_values.get("id")
+            if e.operation == "deleteUnitChange" and recorded_id in change_ids:
+                # The server numbered its changes its own way: acknowledge the mock's.
+                path = path.rsplit("/", 1)[0] + "/" + change_ids[recorded_id]
+            query = [(k, numbers.get(v, v)) for k, v in e.query]
+            url = path + (
+                "?" + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query)
+                if query
+                else ""
             )
+            content = _body_bytes(e, request=True)
+            if numbers and e.request_body is not None and e.request_body.kind == "text":
+                text = content.decode("utf-8")
+                for old, new in numbers.items():
+                    text = text.replace(old, new)
+                content = text.encode("utf-8")
+            request = client.build_request(e.method, url, headers=headers, content=content or None)
             # The path as recorded, byte for byte (httpx would normalise its encoding).
             request.url = request.url.copy_with(raw_path=url.encode("ascii", "replace"))
             try:
@@ -725,6 +814,10 @@ async def _replay(
                 answers.append(
                     (response.status_code, response.headers.get("content-type"), response.content)
                 )
+                if e.operation == "getUnitChanges" and response.status_code == 200:
+                    change_ids.update(_match_changes(_body_json(e), response.content))
+                if e.operation == "takeSerialNumbers" and response.status_code == e.status == 200:
+                    numbers.update(_match_numbers(e, response.content))
             except httpx.HTTPError as exc:
                 answers.append((0, None, str(exc).encode()))
     return answers
