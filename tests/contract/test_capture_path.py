@@ -410,3 +410,24 @@ def test_read_only_capture_of_named_units_verifies_clean(
     # A fresh mock lacks those units: verify seeds them from the recorded answers.
     verified = cli("verify", str(path), "--json", "--quiet")
     assert verified.code == 0, verified.out
+
+
+def test_verify_maps_numbers_and_change_ids_the_server_assigned(tmp_path: Path) -> None:
+    # A server with history: numbers already taken and changes already in the feed, so
+    # the numbers and change ids it assigns differ from a fresh mock's.
+    app = create_app(seed="demo", token=TOKEN)
+    path = tmp_path / "used.jsonl"
+    with run_in_thread(app) as url:
+        with ProductionService(url, TOKEN) as wats:
+            wats.take_serial_numbers("SerialNumber", 7, ref_part_number="PCBA-100")
+            wats.save_units([Unit(serial_number="OLD-1", part_number="PCBA-100", revision="A")])
+        argv = ("--allow-writes", "--scratch-prefix", PREFIX, *BOX, "--quiet")
+        done = cli("capture", "--base-url", url, "--token", TOKEN, "--out", str(path), *argv)
+    assert done.code == 0, done.err
+    recorded = read_cassette(path)
+    taken = [e for e in recorded.exchanges if e.operation == "takeSerialNumbers"]
+    assert "SN00000001" not in taken[0].response_body.to_bytes().decode()  # type: ignore[union-attr]
+    acknowledged = [e for e in recorded.exchanges if e.operation == "deleteUnitChange"]
+    assert acknowledged and all(int(e.path_values["id"]) > 1 for e in acknowledged)
+    verified = cli("verify", str(path), "--json", "--quiet")
+    assert verified.code == 0, verified.out
