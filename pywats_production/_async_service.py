@@ -46,6 +46,7 @@ from .models import (
     SaveUnitsResult,
     SerialNumberRecord,
     SerialNumberType,
+    SerialNumberUploadResult,
     ServerVersion,
     Unit,
     UnitChange,
@@ -136,7 +137,9 @@ class AsyncProductionService:
 
     Args:
         base_url: the server's root URL, e.g. ``https://wats.example.com``.
-        token: the Basic token (base64 of ``user:password``); None for no auth.
+        token: the token created in the WATS Control Panel -> Tokens, sent verbatim as
+            ``Authorization: Basic <token>`` (username/password ended with server 2025.2:
+            support:22271978608284); None for no auth.
         timeout: seconds, or an ``httpx.Timeout``; finite by default.
         verify: TLS verification: True, a CA bundle path, an ``ssl.SSLContext``, or
             False (logs a warning).
@@ -1132,7 +1135,7 @@ class AsyncProductionService:
         *,
         format: FileFormat = "CSV",
         retry: RetryPolicy | None = None,
-    ) -> None:
+    ) -> SerialNumberUploadResult:
         """Add numbers to a type's pool from a CSV or XML file (multipart upload).
 
         Args:
@@ -1141,14 +1144,20 @@ class AsyncProductionService:
             format: "CSV" (default) or "XML".
             retry: overrides the service's retry policy.
 
+        Returns:
+            The numbers the server reported as already existing (``existing``, empty when
+            the answer is empty) and the raw answer.
+
         Raises:
             WatsInputError: empty data or bad format. NotFoundError: no such type.
 
         Example:
-            >>> await wats.upload_serial_numbers("SerialNumber", csv_bytes)  # doctest: +SKIP
+            >>> result = await wats.upload_serial_numbers("UnitSN", data)  # doctest: +SKIP
+            >>> result.existing  # doctest: +SKIP
+            ('SN0001',)
 
         """
-        await self._run(_calls.upload_serial_numbers(type_name, data, format), retry)
+        return await self._run(_calls.upload_serial_numbers(type_name, data, format), retry)
 
     # ---------------------------------------------------------- batches and changes
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 import httpx
 
-from ._core import Call, make_call
+from ._core import Call, T, make_call
 from ._json import JsonValue
 from ._validate import _FORBIDDEN as _FORBIDDEN_TEXT
 from ._validate import (
@@ -34,6 +34,7 @@ from .models import (
     SaveUnitsResult,
     SerialNumberRecord,
     SerialNumberType,
+    SerialNumberUploadResult,
     ServerVersion,
     Unit,
     UnitChange,
@@ -103,6 +104,23 @@ def _date_param(value: dt.datetime | None, parameter: str) -> dt.datetime | None
         # Naive datetimes are taken as UTC: a station's local clock is not the server's.
         checked = checked.replace(tzinfo=dt.UTC)
     return checked
+
+
+# Take and Export answer a file: ask for that file's type. pywats-api sent
+# `Accept: application/json` to Take and got the XML back as text, possibly inside a JSON
+# string (olreppe/pyWATS@7a89a7b); the readers accept both, and asking for the format
+# wanted is what a server's content negotiation understands. `*/*` last: never a 406.
+_ACCEPT: dict[str, str] = {
+    "XML": "application/xml, text/xml;q=0.9, */*;q=0.1",
+    "CSV": "text/csv, text/plain;q=0.9, */*;q=0.1",
+}
+
+
+def _accepting(call: Call[T], fmt: str) -> Call[T]:
+    headers = dict(call.request.get("headers") or {})
+    headers["Accept"] = _ACCEPT[fmt]
+    call.request["headers"] = headers
+    return call
 
 
 def _unset_if_none(value: object) -> object:
@@ -279,7 +297,7 @@ def take_serial_numbers(
     if not isinstance(only_in_sequence, bool):
         raise WatsInputError("only_in_sequence must be a bool", parameter="only_in_sequence")
     fmt = normalize_format(format)
-    return make_call(
+    call = make_call(
         "takeSerialNumbers",
         lambda r: parse_take(r.content, fmt),
         serial_number_type=name,
@@ -291,6 +309,7 @@ def take_serial_numbers(
         format_=_format_enum(fmt),
         attributes={"serial_number_type": name, "quantity": count, "format": fmt},
     )
+    return _accepting(call, fmt)
 
 
 def _records(r: httpx.Response) -> list[SerialNumberRecord]:
@@ -356,7 +375,7 @@ def export_serial_numbers(
     """GET /api/Production/SerialNumbers (the export file, as bytes)."""
     name = require_text(type_name, "type_name")
     fmt = normalize_format(format)
-    return make_call(
+    call = make_call(
         "exportSerialNumbers",
         lambda r: r.content,
         serial_number_type=name,
@@ -367,9 +386,12 @@ def export_serial_numbers(
         end_date=_unset_if_none(_date_param(end_date, "end_date")),
         attributes={"serial_number_type": name, "format": fmt},
     )
+    return _accepting(call, fmt)
 
 
-def upload_serial_numbers(type_name: str, data: bytes | str, format: FileFormat) -> Call[None]:
+def upload_serial_numbers(
+    type_name: str, data: bytes | str, format: FileFormat
+) -> Call[SerialNumberUploadResult]:
     """PUT /api/Production/SerialNumbers (multipart upload of an XML or CSV file)."""
     from pywats_production_api.models.serial_number_upload import SerialNumberUpload
     from pywats_production_api.types import File
@@ -386,7 +408,7 @@ def upload_serial_numbers(type_name: str, data: bytes | str, format: FileFormat)
     )
     return make_call(
         "uploadSerialNumbers",
-        _none,
+        lambda r: SerialNumberUploadResult.from_answer(r.content),
         body=body,
         serial_number_type=name,
         format_=_format_enum(fmt),

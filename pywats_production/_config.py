@@ -88,7 +88,8 @@ class ServiceConfig:
 
     Attributes:
         base_url: the server's root URL, e.g. ``https://wats.example.com``.
-        token: the Basic token (base64 of ``user:password``), kept as a :class:`Secret`.
+        token: the token from the WATS Control Panel -> Tokens, sent verbatim as
+            ``Authorization: Basic <token>``, kept as a :class:`Secret`.
         timeout: httpx timeout (finite by default).
         verify: TLS verification: True, False (logs a warning), a CA bundle path, or an
             ``ssl.SSLContext``.

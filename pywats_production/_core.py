@@ -31,6 +31,7 @@ from .errors import (
     error_from_response,
     sanitize_url,
 )
+from .models import parsing
 from .observability import CallRecord, capturing, record_call
 from .retry import Reliability, RetryPolicy
 
@@ -170,7 +171,16 @@ def make_call(
     request = build_kwargs(op, **params)
     if json is not None:
         request["json"] = json
-    return Call(op=op, request=request, parse=parse, attributes=attributes or {})
+    return Call(op=op, request=request, parse=_named(name, parse), attributes=attributes or {})
+
+
+def _named(name: str, parse: Callable[[httpx.Response], T]) -> Callable[[httpx.Response], T]:
+    # Drifts reported while the answer is read name the operation (models.report_drift).
+    def run(response: httpx.Response) -> T:
+        with parsing(name):
+            return parse(response)
+
+    return run
 
 
 # --------------------------------------------------------------------------- observers
@@ -413,8 +423,11 @@ class CallState(Generic[T]):
         self.attempts += 1
         request_args = self.call.request
         call_headers = request_args.get("headers")
-        # The service's headers (auth, Accept, User-Agent) win over the builder's.
+        # The service's headers (auth, Accept, User-Agent) win over the builder's, except
+        # the Accept of an operation that answers a file (Take, Export: set in _calls).
         headers = {**call_headers, **self._headers} if call_headers else dict(self._headers)
+        if call_headers and "Accept" in call_headers:
+            headers["Accept"] = call_headers["Accept"]
         headers["X-Request-ID"] = self.request_id
         # No attempt may outlive the call's deadline, whatever the client's timeouts.
         capped = _capped_timeout(client.timeout, self.remaining)

@@ -1,19 +1,19 @@
-"""Contract drift: where the models report what the contract does not describe.
+"""Contract drift: the policy of a service for answers off the contract.
 
-The models read answers leniently. When one holds a member the contract does not
-describe, a member of another JSON type, or a value outside an enum, the models call
-:func:`report_drift`. What happens then depends on the call being parsed:
+The models read answers leniently and report what the contract does not describe (a
+member it does not list, a member of another JSON type, a value outside an enum) through
+one function, :func:`pywats_production.models.report_drift`. Inside a call of a service
+the call's :class:`DriftMonitor` decides (the call's parser runs with
+:data:`DRIFT_SCOPE` set):
 
 - a service built with ``strict=True`` raises :class:`~pywats_production.errors.ContractDriftError`
   naming the member and the operation;
 - a lenient service (the default) keeps the member in ``extra`` and reports each kind of
   drift once per service: one WARNING record on the ``pywats_production`` logger and one
-  call of ``on_drift(info)`` on every hook that has that method;
-- a model read outside any service call (``Unit.from_json(...)`` in user code) reports
-  nothing.
+  call of ``on_drift(info)`` on every hook that has that method.
 
-The scope of a call is a context variable set around its parser, so the check costs one
-``ContextVar.get`` on answers that drift and nothing on those that do not.
+Outside a service call (``Unit.from_json(...)`` in user code) ``report_drift`` keeps its
+process-wide behaviour (one warning per kind, handlers of ``add_drift_handler``).
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ from __future__ import annotations
 import contextvars
 import logging
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Final
 
 import attrs
 
 from .errors import ContractDriftError
 
-__all__ = ["DRIFT_KINDS", "DRIFT_SCOPE", "DriftInfo", "DriftMonitor", "drift_scope", "report_drift"]
+__all__ = ["DRIFT_KINDS", "DRIFT_SCOPE", "DriftInfo", "DriftMonitor"]
 
 logger = logging.getLogger("pywats_production")
 
@@ -132,41 +131,3 @@ class DriftMonitor:
 DRIFT_SCOPE: contextvars.ContextVar[tuple[DriftMonitor, str] | None] = contextvars.ContextVar(
     "pywats_production_drift_scope", default=None
 )
-
-
-@contextmanager
-def drift_scope(monitor: DriftMonitor, operation: str) -> Iterator[None]:
-    """Make ``monitor`` receive the drift of answers parsed inside the block.
-
-    Args:
-        monitor: the service's policy.
-        operation: the operationId being parsed.
-
-    """
-    token = DRIFT_SCOPE.set((monitor, operation))
-    try:
-        yield
-    finally:
-        DRIFT_SCOPE.reset(token)
-
-
-def report_drift(kind: str, model: str, member: str, detail: str = "") -> None:
-    """Report a drift found while reading ``model`` (the models call this).
-
-    Args:
-        kind: ``"member"``, ``"type"`` or ``"value"``.
-        model: the model being read.
-        member: the JSON member at fault.
-        detail: what was found (no secret: a type name, a short value).
-
-    Raises:
-        ContractDriftError: the call being parsed belongs to a strict service.
-
-    """
-    scope = DRIFT_SCOPE.get()
-    if scope is None:
-        return
-    monitor, operation = scope
-    monitor.report(
-        DriftInfo(kind=kind, model=model, member=member, detail=detail, operation=operation)
-    )

@@ -18,13 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import ClassVar, Final, Self, TypeVar, cast
 
 import attrs
 
-from pywats_production._drift import DRIFT_SCOPE, report_drift
+from pywats_production._drift import DRIFT_SCOPE, DriftInfo
 from pywats_production._json import EMPTY_MAP, FrozenJsonMap, JsonValue
 from pywats_production.errors import ContractDriftError, WatsResponseError
 from pywats_production.phase import UnitPhase
@@ -33,6 +37,8 @@ __all__ = [
     "BoxBuildRequirement",
     "ChildUnitCheck",
     "ChildUnitCheckItem",
+    "Drift",
+    "DriftHandler",
     "JsonValue",
     "Process",
     "ProcessVerification",
@@ -43,13 +49,19 @@ __all__ = [
     "SerialNumberIdentifier",
     "SerialNumberRecord",
     "SerialNumberType",
+    "SerialNumberUploadResult",
     "ServerVersion",
     "TagChangeKind",
     "Unit",
     "UnitChange",
     "UnitTag",
     "UnitVerificationGrade",
+    "add_drift_handler",
     "parse_wire_datetime",
+    "parsing",
+    "read_seq",
+    "read_taken",
+    "report_drift",
 ]
 
 _M = TypeVar("_M")
@@ -60,13 +72,172 @@ _E = TypeVar("_E", bound=enum.IntEnum)
 # get_unit and every check below is a type() identity test.
 
 
-def _wrong(owner: str, key: str, expected: str, value: object) -> WatsResponseError:
-    # The one drift-recording point for types: raises ContractDriftError in strict mode.
-    report_drift("type", owner, key, f"expected {expected}, got {type(value).__name__}")
-    return WatsResponseError(
-        f"{owner}.{key}: expected {expected}, got {type(value).__name__} {_short(value)}",
-        field=key,
+# --- drift ------------------------------------------------------------------------------
+# A member whose value has an unexpected JSON type is contract drift: the server sends
+# something the SDK was not told about. Lenient (the default): the member is read as None,
+# its raw value is kept in the model's ``extra`` and the drift is reported through
+# report_drift, the one place a stricter policy can plug into.
+
+logger = logging.getLogger("pywats_production.drift")
+
+_CURRENT_OPERATION: ContextVar[str | None] = ContextVar("pywats_production_operation", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class Drift:
+    """One member of an answer whose value the SDK did not expect.
+
+    Attributes:
+        operation: The SDK operation whose answer it was (None outside a call).
+        member: ``Model.wireName`` (for example ``Unit.serialDate``).
+        reason: What was expected and what came.
+
+    """
+
+    operation: str | None
+    member: str
+    reason: str
+
+
+DriftHandler = Callable[[Drift], None]
+"""Called with every drift; may raise to fail the call (a strict mode)."""
+
+_drift_handlers: list[DriftHandler] = []
+_drift_seen: set[tuple[str | None, str]] = set()
+_drift_lock = threading.Lock()
+
+
+def report_drift(
+    member: str, reason: str, *, operation: str | None = None, kind: str = "type"
+) -> None:
+    """Report contract drift in an answer (the one drift hook of the SDK).
+
+    Inside a call of a service, the service's policy decides: ``strict=True`` raises
+    :class:`~pywats_production.errors.ContractDriftError`; a lenient service logs each
+    kind of drift once per service and tells its hooks' ``on_drift`` (see
+    :mod:`pywats_production._drift`). Outside a service call, a warning is logged once
+    per (operation, member) per process. Either way every handler added with
+    :func:`add_drift_handler` is called; a handler that raises makes the read fail.
+
+    Args:
+        member: ``Model.wireName`` of the member.
+        reason: What was expected and what came (no whole values: they may be long).
+        operation: The operation; the one being parsed when None.
+        kind: ``"type"`` (a member of an unexpected type, the default), ``"member"`` (a
+            member the contract does not describe) or ``"value"`` (outside an enum).
+
+    Example:
+        >>> report_drift("Unit.serialDate", "expected a date-time string, got int 5")
+
+    """
+    drift = Drift(
+        operation=operation if operation is not None else _CURRENT_OPERATION.get(),
+        member=member,
+        reason=reason,
     )
+    scope = DRIFT_SCOPE.get()
+    if scope is not None:
+        # A service call: its policy (strict raises; lenient reports once per service).
+        monitor, scope_operation = scope
+        model, _, key = member.rpartition(".") if "." in member else (member, "", "$")
+        monitor.report(
+            DriftInfo(
+                kind=kind,
+                model=model,
+                member=key,
+                detail=reason,
+                operation=drift.operation or scope_operation,
+            )
+        )
+        with _drift_lock:
+            handlers = tuple(_drift_handlers)
+        for handler in handlers:
+            handler(drift)
+        return
+    seen = (drift.operation, drift.member)
+    with _drift_lock:
+        first = seen not in _drift_seen
+        if first:
+            _drift_seen.add(seen)
+        handlers = tuple(_drift_handlers)
+    if first and kind != "member":
+        logger.warning(
+            "contract drift in %s: %s: %s (kept raw in extra; logged once)",
+            drift.operation or "an answer",
+            drift.member,
+            drift.reason,
+        )
+    for handler in handlers:
+        handler(drift)
+
+
+def add_drift_handler(handler: DriftHandler) -> Callable[[], None]:
+    """Call ``handler`` with every drift from now on.
+
+    Args:
+        handler: Receives each :class:`Drift`; may raise to fail the read.
+
+    Returns:
+        A function that removes the handler again.
+
+    Example:
+        >>> seen: list[Drift] = []
+        >>> remove = add_drift_handler(seen.append)
+        >>> remove()
+
+    """
+    with _drift_lock:
+        _drift_handlers.append(handler)
+
+    def remove() -> None:
+        with _drift_lock:
+            if handler in _drift_handlers:
+                _drift_handlers.remove(handler)
+
+    return remove
+
+
+@contextmanager
+def parsing(operation: str) -> Iterator[None]:
+    """Name the operation whose answer is read, for the drifts reported meanwhile.
+
+    Args:
+        operation: The operation's name.
+
+    Example:
+        >>> with parsing("getUnit"):
+        ...     Unit.from_json({"serialNumber": "SN1", "partNumber": "P1"}).serial_number
+        'SN1'
+
+    """
+    token = _CURRENT_OPERATION.set(operation)
+    try:
+        yield
+    finally:
+        _CURRENT_OPERATION.reset(token)
+
+
+class _Owner:
+    """The model being read: its name and the members that drifted (kept raw in extra)."""
+
+    __slots__ = ("drifted", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.drifted: set[str] | None = None
+
+    def drift(self, key: str, expected: str, value: object) -> None:
+        if self.drifted is None:
+            self.drifted = set()
+        self.drifted.add(key)
+        report_drift(
+            f"{self.name}.{key}", f"expected {expected}, got {type(value).__name__} {_short(value)}"
+        )
+
+
+# --- readers ----------------------------------------------------------------------------
+# Small functions rather than per-field try/except: from_json sits on the hot path of
+# get_unit and every check below is a type() identity test.
 
 
 def _short(value: object) -> str:
@@ -82,85 +253,95 @@ def _object(data: object, owner: str) -> Mapping[str, object]:
     )
 
 
-def _text(data: Mapping[str, object], key: str, owner: str) -> str | None:
+def _text(data: Mapping[str, object], key: str, o: _Owner) -> str | None:
     value = data.get(key)
     if value is None or type(value) is str:
         return value
-    raise _wrong(owner, key, "a string", value)
+    o.drift(key, "a string", value)
+    return None
 
 
-def _int(data: Mapping[str, object], key: str, owner: str) -> int | None:
+def _int(data: Mapping[str, object], key: str, o: _Owner) -> int | None:
     value = data.get(key)
     if value is None or type(value) is int:
         return value
-    raise _wrong(owner, key, "an integer", value)
+    o.drift(key, "an integer", value)
+    return None
 
 
-def _bool(data: Mapping[str, object], key: str, owner: str) -> bool | None:
+def _bool(data: Mapping[str, object], key: str, o: _Owner) -> bool | None:
     value = data.get(key)
     if value is None or type(value) is bool:
         return value
-    raise _wrong(owner, key, "true or false", value)
+    o.drift(key, "true or false", value)
+    return None
 
 
-def _datetime(data: Mapping[str, object], key: str, owner: str) -> dt.datetime | None:
+def _datetime(data: Mapping[str, object], key: str, o: _Owner) -> dt.datetime | None:
     value = data.get(key)
     if value is None:
         return None
-    if type(value) is not str:
-        raise _wrong(owner, key, "a date-time string", value)
-    try:
-        return parse_wire_datetime(value)
-    except ValueError:
-        raise WatsResponseError(
-            f"{owner}.{key}: not a date-time: {_short(value)}", field=key
-        ) from None
+    if type(value) is str:
+        try:
+            return parse_wire_datetime(value)
+        except ValueError:
+            pass
+    o.drift(key, "a date-time string", value)
+    return None
 
 
-def _phase(data: Mapping[str, object], key: str, owner: str) -> UnitPhase | None:
+def _phase(data: Mapping[str, object], key: str, o: _Owner) -> UnitPhase | None:
     value = data.get(key)
     if value is None:
         return None
     if type(value) is int and value >= 0:
         return UnitPhase(value)
-    raise _wrong(owner, key, "a phase (integer >= 0)", value)
+    o.drift(key, "a phase (integer >= 0)", value)
+    return None
 
 
 def _items(
-    data: Mapping[str, object], key: str, owner: str, build: Callable[[Mapping[str, object]], _M]
+    data: Mapping[str, object], key: str, o: _Owner, build: Callable[[Mapping[str, object]], _M]
 ) -> tuple[_M, ...]:
     value = data.get(key)
     if value is None:
         return ()
     if type(value) is not list:
-        raise _wrong(owner, key, "an array", value)
+        o.drift(key, "an array", value)
+        return ()
     out = []
     for index, item in enumerate(value):
         if type(item) is not dict:
-            raise _wrong(owner, f"{key}[{index}]", "an object", item)
+            # The readable items are kept; the whole array stays raw in extra.
+            o.drift(key, f"an object at [{index}]", item)
+            continue
         out.append(build(item))
     return tuple(out)
 
 
 def _nested(
-    data: Mapping[str, object], key: str, owner: str, build: Callable[[Mapping[str, object]], _M]
+    data: Mapping[str, object], key: str, o: _Owner, build: Callable[[Mapping[str, object]], _M]
 ) -> _M | None:
     value = data.get(key)
     if value is None:
         return None
     if type(value) is not dict:
-        raise _wrong(owner, key, "an object", value)
+        o.drift(key, "an object", value)
+        return None
     return build(value)
 
 
-def _extra(data: Mapping[str, object], known: frozenset[str], owner: str) -> FrozenJsonMap:
+def _extra(data: Mapping[str, object], known: frozenset[str], o: _Owner) -> FrozenJsonMap:
     unknown = data.keys() - known
+    if unknown and DRIFT_SCOPE.get() is not None:
+        # Members the contract does not describe: a service call's policy decides
+        # (strict raises, lenient reports once per service); plain reads stay silent.
+        for key in sorted(unknown):
+            report_drift(f"{o.name}.{key}", f"a {_json_type(data[key])}", kind="member")
+    if o.drifted:
+        unknown |= o.drifted
     if not unknown:
         return EMPTY_MAP
-    if DRIFT_SCOPE.get() is not None:
-        # The drift-recording point for members: raises in strict mode, else reported once.
-        for key in sorted(unknown):
-            report_drift("member", owner, key, f"a {_json_type(data[key])}")
     return FrozenJsonMap({k: cast(JsonValue, v) for k, v in data.items() if k in unknown})
 
 
@@ -179,8 +360,8 @@ def _json_type(value: object) -> str:
 def _known(table: Mapping[int, _E], value: int, owner: str, key: str) -> _E | int:
     member = table.get(value)
     if member is None:
-        # The drift-recording point for values outside an enum of the contract.
-        report_drift("value", owner, key, f"value {value} is not in the enum")
+        # A value outside an enum of the contract: kept as the plain int, reported.
+        report_drift(f"{owner}.{key}", f"value {value} is not in the enum", kind="value")
         return value
     return member
 
@@ -301,14 +482,13 @@ class UnitTag:
 
         """
         data = _object(data, "Tag")
-        change = _int(data, "change", "Tag")
+        o = _Owner("Tag")
+        change = _int(data, "change", o)
         return cls(
-            key=_text(data, "key", "Tag"),
-            value=_text(data, "value", "Tag"),
-            change=_known(_TAG_KINDS, change, cls.__name__, "change")
-            if change is not None
-            else None,
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            key=_text(data, "key", o),
+            value=_text(data, "value", o),
+            change=_known(_TAG_KINDS, change, "Tag", "change") if change is not None else None,
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -380,7 +560,7 @@ class Product:
 
         """
         data = _object(data, "Product")
-        o = "Product"
+        o = _Owner("Product")
         return cls(
             product_id=_text(data, "productId", o),
             non_serial=_bool(data, "nonSerial", o),
@@ -393,7 +573,7 @@ class Product:
             product_category_name=_text(data, "productCategoryName", o),
             revisions=_items(data, "revisions", o, ProductRevision.from_json),
             tags=_items(data, "tags", o, UnitTag.from_json),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -466,7 +646,7 @@ class ProductRevision:
 
         """
         data = _object(data, "ProductRevision")
-        o = "ProductRevision"
+        o = _Owner("ProductRevision")
         part_number = _text(data, "PartNumber", o)
         if part_number is None:
             part_number = _text(data, "partNumber", o)
@@ -481,7 +661,7 @@ class ProductRevision:
             part_number=part_number,
             tags=_items(data, "tags", o, UnitTag.from_json),
             product=_nested(data, "product", o, Product.from_json),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -577,14 +757,15 @@ class Unit:
 
         """
         data = _object(data, "Unit")
-        o = "Unit"
+        o = _Owner("Unit")
         process_code = data.get("processCode")
         if (
             process_code is not None
             and type(process_code) is not str
             and type(process_code) is not int
         ):
-            raise _wrong(o, "processCode", "a string or an integer", process_code)
+            o.drift("processCode", "a string or an integer", process_code)
+            process_code = None
         return cls(
             serial_number=_text(data, "serialNumber", o) or "",
             part_number=_text(data, "partNumber", o) or "",
@@ -601,7 +782,7 @@ class Unit:
             product_revision=_nested(data, "productRevision", o, ProductRevision.from_json),
             product=_nested(data, "product", o, Product.from_json),
             sub_units=_items(data, "subUnits", o, Unit.from_json),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
 
     def to_wire(self) -> dict[str, JsonValue]:
@@ -699,7 +880,7 @@ class UnitChange:
 
         """
         data = _object(data, "UnitChange")
-        o = "UnitChange"
+        o = _Owner("UnitChange")
         change_id = _int(data, "id", o)
         if change_id is None:
             raise WatsResponseError("UnitChange.id: missing", field="id")
@@ -710,7 +891,7 @@ class UnitChange:
             new_part_number=_text(data, "newPartNumber", o),
             new_revision=_text(data, "newRevision", o),
             new_phase=_phase(data, "newUnitPhaseId", o),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -754,10 +935,11 @@ class ProductionBatch:
 
         """
         data = _object(data, "ProductionBatch")
+        o = _Owner("ProductionBatch")
         return cls(
-            batch_number=_text(data, "batchNumber", "ProductionBatch") or "",
-            batch_size=_int(data, "batchSize", "ProductionBatch"),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            batch_number=_text(data, "batchNumber", o) or "",
+            batch_size=_int(data, "batchSize", o),
+            extra=_extra(data, cls._KEYS, o),
         )
 
     def to_wire(self) -> dict[str, JsonValue]:
@@ -827,7 +1009,7 @@ class SerialNumberType:
 
         """
         data = _object(data, "SerialNumberType")
-        o = "SerialNumberType"
+        o = _Owner("SerialNumberType")
         identifier = _int(data, "identifier", o)
         return cls(
             name=_text(data, "name", o) or "",
@@ -835,47 +1017,128 @@ class SerialNumberType:
             format=_text(data, "format", o),
             regex=_text(data, "regEx", o),
             identifier=(
-                _known(_IDENTIFIERS, identifier, cls.__name__, "identifier")
+                _known(_IDENTIFIERS, identifier, "SerialNumberType", "identifier")
                 if identifier is not None
                 else None
             ),
             identifier_name=_text(data, "identifierName", o),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
 _RECORD_SERIAL_FALLBACKS: Final = ("serialnumber", "sn", "id", "address", "serial")
+_TRUE_TEXTS: Final = frozenset({"true", "1", "yes"})
+_FALSE_TEXTS: Final = frozenset({"false", "0", "no"})
+
+
+def read_taken(value: object) -> tuple[bool | None, dt.datetime | None]:
+    """Read a ``taken`` value: a boolean, or a date-time meaning "taken, at that time".
+
+    Virinco's serial-number XML protocol types ``taken`` as ``xs:dateTime``
+    (LocalSerialNumbers.xsd, olreppe/pyWATS@6ec57fb csharp_code_TDM/Production); the
+    project's own files and the mock use true/false. Both are read. Text forms of a
+    boolean (``"true"``, ``"False"``, ``"1"``) are read too: ByReference sends string
+    values (SerialNumberHandler.cs, same commit).
+
+    Args:
+        value: The wire value (bool, text or None).
+
+    Returns:
+        ``(taken, taken_at)``; ``(None, None)`` for None or blank text.
+
+    Raises:
+        ValueError: Neither a boolean nor a date-time.
+
+    Example:
+        >>> read_taken("2024-05-01T10:00:00Z")[0]
+        True
+
+    """
+    if value is None:
+        return None, None
+    if type(value) is bool:
+        return value, None
+    if type(value) is not str:
+        raise ValueError(f"taken: expected true/false or a date-time, got {_short(value)}")
+    text = value.strip()
+    if not text:
+        return None, None
+    lowered = text.lower()
+    if lowered in _TRUE_TEXTS:
+        return True, None
+    if lowered in _FALSE_TEXTS:
+        return False, None
+    try:
+        at = parse_wire_datetime(text)
+    except ValueError:
+        raise ValueError(f"taken: not true/false nor a date-time: {_short(text)}") from None
+    return (None, None) if at is None else (True, at)
+
+
+def read_seq(value: object) -> int | None:
+    """Read a ``seq`` value (an integer, or its digits as text; blank gives None).
+
+    Args:
+        value: The wire value.
+
+    Returns:
+        The sequence number, or None.
+
+    Raises:
+        ValueError: Not an integer.
+
+    Example:
+        >>> read_seq("12")
+        12
+
+    """
+    if value is None:
+        return None
+    if type(value) is int:
+        return value
+    if type(value) is str:
+        text = value.strip()
+        if not text:
+            return None
+        if text.lstrip("-").isdigit():
+            return int(text)
+    raise ValueError(f"seq: expected an integer, got {_short(value)}")
 
 
 @attrs.define(kw_only=True)
 class SerialNumberRecord:
     """One number of a serial-number pool with its state.
 
-    The server's shape for these is not published; the wire names follow the Take
-    parameters (``serialNumber``, ``taken``, ``takenUtc``, ``refSN``, ``refPN``,
-    ``stationName``) and anything else is kept in ``extra``.
+    Names follow Virinco's serial-number XML protocol (``id``, ``taken``, ``seq``,
+    ``refSN``, ``refPN``, ``refStn``; LocalSerialNumbers.xsd, olreppe/pyWATS@6ec57fb) and
+    the Take parameters (``serialNumber``, ``takenUtc``, ``stationName``); anything else
+    is kept in ``extra``. ``taken`` may come as a boolean or as a date-time (then it means
+    taken, at that time: ``taken`` is True and ``taken_at`` the time).
 
     Attributes:
         serial_number: The number.
         taken: Whether it has been taken.
-        taken_at: When it was taken (wire ``takenUtc``).
+        taken_at: When it was taken (wire ``takenUtc``, or ``taken`` as a date-time).
+        seq: Sequence number in the pool (wire ``seq``), when the server sends one.
         ref_serial_number: Reference serial number recorded with it (wire ``refSN``).
         ref_part_number: Reference part number recorded with it (wire ``refPN``).
-        station_name: Station recorded with it.
-        extra: Members (or CSV columns / XML attributes) the SDK does not know.
+        station_name: Station recorded with it (wire ``refStn`` or ``stationName``).
+        extra: Members (or CSV columns / XML attributes) the SDK does not know, and
+            members whose value had an unexpected type, as received.
 
     """
 
     serial_number: str
     taken: bool | None = None
     taken_at: dt.datetime | None = None
+    seq: int | None = None
     ref_serial_number: str | None = None
     ref_part_number: str | None = None
     station_name: str | None = None
     extra: Mapping[str, JsonValue] = EMPTY_MAP
 
     _KEYS: ClassVar[frozenset[str]] = frozenset(
-        {"serialNumber", "taken", "takenUtc", "refSN", "refPN", "stationName"}
+        {"serialNumber", "taken", "takenUtc", "seq", "refSN", "refPN", "refStn", "stationName"}
     )
 
     @classmethod
@@ -883,7 +1146,10 @@ class SerialNumberRecord:
         """Read a record from JSON (ByRange, ByReference).
 
         When ``serialNumber`` is absent, the first of ``SerialNumber``, ``sn``, ``id``,
-        ``address`` (any case) that holds a string is used, since the real shape is unknown.
+        ``address`` (any case) that holds a string is used. ``taken`` is a boolean or a
+        date-time (see :func:`read_taken`), ``seq`` an integer or its digits, the station
+        ``refStn`` or ``stationName``. A member of another type is kept raw in ``extra``
+        and reported (:func:`report_drift`).
 
         Args:
             data: The JSON object.
@@ -892,16 +1158,18 @@ class SerialNumberRecord:
             The record.
 
         Raises:
-            WatsResponseError: A member has the wrong JSON type, or no serial number is
-                found.
+            WatsResponseError: No serial number is found.
 
         Example:
-            >>> SerialNumberRecord.from_json({"serialNumber": "SN1", "taken": True}).taken
+            >>> r = SerialNumberRecord.from_json({"serialNumber": "SN1", "taken": True})
+            >>> r.taken
+            True
+            >>> SerialNumberRecord.from_json({"id": "A1", "taken": "2024-05-01T10:00:00Z"}).taken
             True
 
         """
         data = _object(data, "SerialNumberRecord")
-        o = "SerialNumberRecord"
+        o = _Owner("SerialNumberRecord")
         known = cls._KEYS
         serial = _text(data, "serialNumber", o)
         if serial is None:
@@ -914,15 +1182,32 @@ class SerialNumberRecord:
                     break
             else:
                 raise WatsResponseError(
-                    f"{o}: no serial number in {_short(dict(data))}", field="serialNumber"
+                    f"{o.name}: no serial number in {_short(dict(data))}", field="serialNumber"
                 )
+        raw_taken = data.get("taken")
+        try:
+            taken, taken_at = read_taken(raw_taken)
+        except ValueError:
+            o.drift("taken", "true/false or a date-time", raw_taken)
+            taken, taken_at = None, None
+        taken_utc = _datetime(data, "takenUtc", o)
+        raw_seq = data.get("seq")
+        try:
+            seq = read_seq(raw_seq)
+        except ValueError:
+            o.drift("seq", "an integer", raw_seq)
+            seq = None
+        station = _text(data, "refStn", o)
+        if station is None:
+            station = _text(data, "stationName", o)
         return cls(
             serial_number=serial,
-            taken=_bool(data, "taken", o),
-            taken_at=_datetime(data, "takenUtc", o),
+            taken=taken,
+            taken_at=taken_utc if taken_utc is not None else taken_at,
+            seq=seq,
             ref_serial_number=_text(data, "refSN", o),
             ref_part_number=_text(data, "refPN", o),
-            station_name=_text(data, "stationName", o),
+            station_name=station,
             extra=_extra(data, known, o),
         )
 
@@ -942,6 +1227,8 @@ class SerialNumberRecord:
             wire["taken"] = self.taken
         if self.taken_at is not None:
             wire["takenUtc"] = _wire_datetime(self.taken_at)
+        if self.seq is not None:
+            wire["seq"] = self.seq
         if self.ref_serial_number is not None:
             wire["refSN"] = self.ref_serial_number
         if self.ref_part_number is not None:
@@ -1017,7 +1304,7 @@ class ProcessVerification:
 
         """
         data = _object(data, "ProcessVerification")
-        o = "ProcessVerification"
+        o = _Owner("ProcessVerification")
         return cls(
             process_code=_int(data, "processCode", o),
             process_name=_text(data, "processName", o),
@@ -1028,8 +1315,11 @@ class ProcessVerification:
             total_count=_int(data, "totalCount", o),
             non_passed_count=_int(data, "nonPassedCount", o),
             repair_count=_int(data, "repairCount", o),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
+
+
+_PASSING_STATUSES: Final = frozenset({"ok", "warning", "passed"})
 
 
 @attrs.define(kw_only=True)
@@ -1037,7 +1327,8 @@ class UnitVerificationGrade:
     """How a unit grades against the verification rules of its product.
 
     Attributes:
-        status: Overall status text (for example Passed).
+        status: Overall status text as sent (the real vocabulary is ``ok``, ``warning``,
+            ...; see :attr:`is_passing`).
         grade: Grade text.
         all_processes_executed_in_correct_order: Every process ran in the expected order.
         all_processes_passed_first_run: Every process passed at its first run.
@@ -1086,12 +1377,12 @@ class UnitVerificationGrade:
             WatsResponseError: A member has the wrong JSON type.
 
         Example:
-            >>> UnitVerificationGrade.from_json({"status": "Passed"}).is_passing
+            >>> UnitVerificationGrade.from_json({"status": "Warning"}).is_passing
             True
 
         """
         data = _object(data, "UnitVerificationGrade")
-        o = "UnitVerificationGrade"
+        o = _Owner("UnitVerificationGrade")
         return cls(
             status=_text(data, "status", o),
             grade=_text(data, "grade", o),
@@ -1103,14 +1394,20 @@ class UnitVerificationGrade:
             all_processes_passed_last_run=_bool(data, "allProcessesPassedLastRun", o),
             no_repairs=_bool(data, "noRepairs", o),
             results=_items(data, "results", o, ProcessVerification.from_json),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
 
     @property
     def is_passing(self) -> bool:
-        """True for status "Passed" (any case); without a status, when all last runs passed."""
+        """Whether the unit passes: status ``ok`` or ``warning``, in any case.
+
+        That is the rule of Virinco's own client (``Ok => Status == "ok" or "warning"``,
+        UnitVerification.cs, olreppe/pyWATS@6ec57fb csharp_code_TDM). ``Passed`` (this
+        project's earlier reading) passes too. :attr:`status` keeps the text as sent.
+        Without a status, the unit passes when every process passed at its last run.
+        """
         if self.status is not None:
-            return self.status.strip().lower() == "passed"
+            return self.status.strip().lower() in _PASSING_STATUSES
         return self.all_processes_passed_last_run is True
 
 
@@ -1163,7 +1460,7 @@ class ChildUnitCheckItem:
 
         """
         data = _object(data, "ChildUnitCheckItem")
-        o = "ChildUnitCheckItem"
+        o = _Owner("ChildUnitCheckItem")
         return cls(
             serial_number=_text(data, "serialNumber", o),
             part_number=_text(data, "partNumber", o),
@@ -1171,7 +1468,7 @@ class ChildUnitCheckItem:
             phase=_phase(data, "unitPhaseId", o),
             is_valid=_bool(data, "isValid", o),
             message=_text(data, "message", o),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -1215,13 +1512,13 @@ class BoxBuildRequirement:
 
         """
         data = _object(data, "BoxBuildRequirement")
-        o = "BoxBuildRequirement"
+        o = _Owner("BoxBuildRequirement")
         return cls(
             part_number=_text(data, "partNumber", o),
             revision=_text(data, "revision", o),
             quantity=_int(data, "quantity", o),
             found=_int(data, "found", o),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
 
 
@@ -1294,8 +1591,8 @@ class ChildUnitCheck:
             True
 
         """
-        if not isinstance(data, dict):
-            report_drift("type", "ChildUnitCheck", "$", f"a {_json_type(data)}, not an object")
+        if not isinstance(data, dict) and DRIFT_SCOPE.get() is not None:
+            report_drift("ChildUnitCheck", f"a {_json_type(data)}, not an object")
         if isinstance(data, bool):
             return cls(is_valid=data, raw=data)
         if isinstance(data, list):
@@ -1305,7 +1602,7 @@ class ChildUnitCheck:
             return cls(children=children, raw=data)
         if not isinstance(data, dict):
             return cls(raw=data)
-        o = "ChildUnitCheck"
+        o = _Owner("ChildUnitCheck")
         try:
             return cls(
                 is_valid=_bool(data, "isValid", o),
@@ -1329,10 +1626,13 @@ class ChildUnitCheck:
 class SaveUnitsResult:
     """Outcome of saving units (PUT Units), over one or several requests.
 
-    Only ``errorCount`` is known to be sent by servers; the other members are read when
-    present and kept in ``extra`` otherwise.
+    A real server answers ``{"okCount": 1, "errorCount": 0, "errors": []}`` (recorded from
+    a live server in olreppe/pyWATS@d7be43d PRODUCTION_TEST_STATUS.md). Nothing shows
+    insert or update counts; they are read when a server sends them (the project's
+    reading) and are None otherwise.
 
     Attributes:
+        ok_count: Units the server accepted (``okCount``), None when it does not say.
         error_count: Units the server refused (from ``errorCount``; when that is missing,
             the number of ``errors``, so 0 when the server says nothing).
         insert_count: Units added, when the server says.
@@ -1345,6 +1645,7 @@ class SaveUnitsResult:
 
     """
 
+    ok_count: int | None = None
     error_count: int = 0
     insert_count: int | None = None
     update_count: int | None = None
@@ -1354,7 +1655,7 @@ class SaveUnitsResult:
     extra: Mapping[str, JsonValue] = EMPTY_MAP
 
     _KEYS: ClassVar[frozenset[str]] = frozenset(
-        {"errorCount", "insertCount", "updateCount", "errors"}
+        {"okCount", "errorCount", "insertCount", "updateCount", "errors"}
     )
 
     @classmethod
@@ -1368,33 +1669,37 @@ class SaveUnitsResult:
         Returns:
             The result (``requests`` is 1).
 
-        Raises:
-            WatsResponseError: A member has the wrong JSON type.
+        A member of an unexpected type is kept raw in ``extra`` and reported
+        (:func:`report_drift`); it never fails the save that was already done.
 
         Example:
-            >>> SaveUnitsResult.from_json({"errorCount": 0}, units_sent=3).ok
-            True
+            >>> r = SaveUnitsResult.from_json({"okCount": 3, "errorCount": 0, "errors": []})
+            >>> r.ok, r.ok_count
+            (True, 3)
 
         """
         data = _object(data, "SaveUnitsResult")
-        o = "SaveUnitsResult"
+        o = _Owner("SaveUnitsResult")
         raw_errors = data.get("errors")
         errors: tuple[str, ...] = ()
         if raw_errors is not None:
             if type(raw_errors) is not list:
-                raise _wrong(o, "errors", "an array", raw_errors)
-            errors = tuple(
-                e if type(e) is str else json.dumps(e, separators=(",", ":")) for e in raw_errors
-            )
+                o.drift("errors", "an array", raw_errors)
+            else:
+                errors = tuple(
+                    e if type(e) is str else json.dumps(e, separators=(",", ":"))
+                    for e in raw_errors
+                )
         error_count = _int(data, "errorCount", o)
         return cls(
+            ok_count=_int(data, "okCount", o),
             error_count=len(errors) if error_count is None else error_count,
             insert_count=_int(data, "insertCount", o),
             update_count=_int(data, "updateCount", o),
             errors=errors,
             units_sent=units_sent,
             requests=1,
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )
 
     @property
@@ -1406,8 +1711,8 @@ class SaveUnitsResult:
     def merge(cls, results: Sequence[SaveUnitsResult]) -> SaveUnitsResult:
         """Combine the results of the requests of a chunked save.
 
-        Counts are summed; ``insert_count``/``update_count`` are None unless every request
-        reported them; errors are concatenated in order.
+        Counts are summed; ``ok_count``, ``insert_count`` and ``update_count`` are None
+        unless every request reported them; errors are concatenated in order.
 
         Args:
             results: One result per request.
@@ -1425,10 +1730,12 @@ class SaveUnitsResult:
             return attrs.evolve(results[0])
         if not results:
             return cls(requests=0)
+        oks = [r.ok_count for r in results]
         inserts = [r.insert_count for r in results]
         updates = [r.update_count for r in results]
         extras = [dict(r.extra) for r in results]
         return cls(
+            ok_count=None if None in oks else sum(k for k in oks if k is not None),
             error_count=sum(r.error_count for r in results),
             insert_count=None if None in inserts else sum(i for i in inserts if i is not None),
             update_count=None if None in updates else sum(u for u in updates if u is not None),
@@ -1437,6 +1744,90 @@ class SaveUnitsResult:
             requests=sum(r.requests for r in results),
             extra=FrozenJsonMap({"chunks": cast(JsonValue, extras)}) if any(extras) else EMPTY_MAP,
         )
+
+
+@attrs.define(kw_only=True)
+class SerialNumberUploadResult:
+    """Outcome of an upload of serial numbers (PUT SerialNumbers).
+
+    Virinco's client reads the answer of its upload as the list of the numbers that
+    already existed (UploadSerialNumbers, SerialNumberHandler.cs, olreppe/pyWATS@6ec57fb);
+    the public operation's answer is not published, so every common shape is read: a JSON
+    array of numbers (or of objects naming one), an XML ``<SerialNumbers>`` list, or one
+    number a line. An empty answer means none existed.
+
+    Attributes:
+        existing: Numbers the server reported as already in the pool, in its order.
+        raw: The answer as received (parsed JSON, or the text; None when empty).
+
+    """
+
+    existing: tuple[str, ...] = ()
+    raw: JsonValue = None
+
+    @classmethod
+    def from_answer(cls, content: bytes) -> Self:
+        """Read the answer of an upload.
+
+        Args:
+            content: The answer's bytes.
+
+        Returns:
+            The result; an answer of an unexpected shape keeps only :attr:`raw` and is
+            reported (:func:`report_drift`), it never fails the upload that was done.
+
+        Example:
+            >>> SerialNumberUploadResult.from_answer(b'["SN1", "SN2"]').existing
+            ('SN1', 'SN2')
+            >>> SerialNumberUploadResult.from_answer(b"").existing
+            ()
+
+        """
+        if not content.strip():
+            return cls()
+        try:
+            data: JsonValue = json.loads(content)
+        except ValueError:
+            text = content.decode("utf-8", "replace")
+            from pywats_production.serials import parse_take
+
+            try:
+                return cls(existing=tuple(parse_take(content)), raw=text)
+            except WatsResponseError:
+                report_drift("SerialNumberUpload", "an answer that is neither JSON nor a list")
+                return cls(raw=text)
+        if isinstance(data, str):
+            from pywats_production.serials import parse_take
+
+            try:
+                return cls(existing=tuple(parse_take(data)), raw=data)
+            except WatsResponseError:
+                return cls(raw=data)
+        if data is None:
+            return cls()
+        if isinstance(data, list):
+            numbers = []
+            for item in data:
+                if isinstance(item, str):
+                    numbers.append(item)
+                elif isinstance(item, dict):
+                    found = next(
+                        (
+                            v
+                            for k, v in item.items()
+                            if k.lower() in _RECORD_SERIAL_FALLBACKS and isinstance(v, str)
+                        ),
+                        None,
+                    )
+                    if found is None:
+                        report_drift("SerialNumberUpload[]", "an object without a number")
+                    else:
+                        numbers.append(found)
+                else:
+                    report_drift("SerialNumberUpload[]", f"a number, got {_short(item)}")
+            return cls(existing=tuple(numbers), raw=data)
+        report_drift("SerialNumberUpload", f"a list of numbers, got {type(data).__name__}")
+        return cls(raw=data)
 
 
 _VERSION_DIGITS = re.compile(r"\d+(?:\.\d+)*")
@@ -1585,7 +1976,7 @@ class Process:
 
         """
         data = _object(data, "Process")
-        o = "Process"
+        o = _Owner("Process")
         code = _int(data, "code", o)
         if code is None:
             raise WatsResponseError("Process.code: missing", field="code")
@@ -1598,5 +1989,5 @@ class Process:
             is_wip_operation=_bool(data, "isWipOperation", o),
             process_index=_int(data, "processIndex", o),
             state=_int(data, "state", o),
-            extra=_extra(data, cls._KEYS, cls.__name__),
+            extra=_extra(data, cls._KEYS, o),
         )

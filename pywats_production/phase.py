@@ -63,7 +63,8 @@ class UnitPhase(enum.IntFlag, boundary=enum.KEEP):
 
         Names match in any common spelling: case, spaces, ``_`` and ``-`` do not matter
         (``"Under production"``, ``"under_production"``, ``"UnderProduction"``), and the
-        server's own descriptions (``"Unit is finalized"``) and a few aliases (``"RMA"``,
+        server's own descriptions (``"Unit is finalized"``), Virinco's enum names
+        (``"Repair_Production"``, ``"Under_Production_Q"``) and a few aliases (``"RMA"``,
         ``"In store"``, ``"Queued"``) are accepted. Names and numbers joined by ``|`` or
         ``+`` are combined (``"FINALIZED|8192"``), so ``parse(p.label) == p`` for every p.
 
@@ -169,6 +170,27 @@ _SERVER_TEXTS: Final[dict[str, int]] = {
     "Unit is waiting for service repair (RMA)": 4104,
 }
 
+# Virinco's own enum names (``enum Unit_Phase`` of its C# client, Enums.cs in
+# olreppe/pyWATS@6ec57fb csharp_code_TDM): the names a Virinco tool or export shows.
+_VIRINCO_NAMES: Final[dict[str, int]] = {
+    "Unknown": 1,
+    "Under_Production": 2,
+    "Repair_Production": 4,
+    "Repair_Service": 8,
+    "Finalized": 16,
+    "Scrapped": 32,
+    "Extended_Test": 64,
+    "Customization": 128,
+    "Repaired": 256,
+    "Missing": 512,
+    "In_Storage": 1024,
+    "Shipped": 2048,
+    "Queued": 4096,
+    "Under_Production_Q": 4098,
+    "Repair_Production_Q": 4100,
+    "Repair_Service_Q": 4104,
+}
+
 _ALIASES: Final[dict[str, int]] = {
     "RMA": 8,
     "Service repair (RMA)": 8,
@@ -196,9 +218,10 @@ for _alias_name, _alias_value in UnitPhase.__members__.items():
 for _table in (_LABELS, {v: k for k, v in _SERVER_TEXTS.items()}):
     for _value, _text in _table.items():
         _BY_KEY[_key(_text)] = _value
-for _text, _value in _ALIASES.items():
-    _BY_KEY[_key(_text)] = _value
-del _alias_name, _alias_value, _table, _value, _text
+for _names in (_VIRINCO_NAMES, _ALIASES):
+    for _text, _value in _names.items():
+        _BY_KEY[_key(_text)] = _value
+del _alias_name, _alias_value, _table, _names, _value, _text
 
 _FLAG_NUMBER = re.compile(r"(?:flag|bit)?(\d+)")
 

@@ -6,6 +6,9 @@ fixtures, which need the ``mock`` extra. See docs/mock.md for an example.
 
 Fixtures:
     wats_mock_token: the token the fixtures' mock requires (``Basic <token>``).
+    wats_mock_error_style: how the mock words errors (``text``, the default, as a real
+        server; ``webapi``; ``problem``). Override it, or parametrize it, to test a client
+        against each.
     wats_mock: a fresh :class:`~pywats_production.mock.MockApp` (demo seed, strict); the
         test fails at teardown if it answered anything off the contract.
     wats_mock_url: the same mock served on a free loopback port (real sockets).
@@ -42,11 +45,19 @@ def wats_mock_token() -> str:
 
 
 @pytest.fixture
-def wats_mock(wats_mock_token: str) -> Iterator[MockApp]:
+def wats_mock_error_style() -> str:
+    """Return the error style of the fixtures' mock (override to choose another)."""
+    return "text"
+
+
+@pytest.fixture
+def wats_mock(wats_mock_token: str, wats_mock_error_style: str) -> Iterator[MockApp]:
     """Yield a fresh contract mock (demo seed, strict mode, token required)."""
     from pywats_production.mock import create_app
 
-    app = create_app(seed="demo", token=wats_mock_token, strict=True)
+    app = create_app(
+        seed="demo", token=wats_mock_token, strict=True, error_style=wats_mock_error_style
+    )
     yield app
     if app.violations:
         listed = "\n".join(f"  - {v}" for v in app.violations)

@@ -27,6 +27,8 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
+import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Final, Literal, TypeAlias
@@ -36,7 +38,13 @@ from xml.sax.saxutils import quoteattr
 from pywats_production._json import EMPTY_MAP, FrozenJsonMap, JsonValue
 from pywats_production._validate import format_datetime, require_text
 from pywats_production.errors import UnsafeXmlError, WatsInputError, WatsResponseError
-from pywats_production.models import SerialNumberRecord, parse_wire_datetime
+from pywats_production.models import (
+    SerialNumberRecord,
+    parse_wire_datetime,
+    read_seq,
+    read_taken,
+    report_drift,
+)
 
 __all__ = [
     "CSV_HEADER",
@@ -74,6 +82,10 @@ _CSV_COLUMNS: Final = {
     "refpartnumber": "ref_part_number",
     "stationname": "station_name",
     "station": "station_name",
+    # Virinco's serial-number XML protocol (LocalSerialNumbers.xsd, olreppe/pyWATS@6ec57fb):
+    # the station is refStn and each number may carry a sequence number.
+    "refstn": "station_name",
+    "seq": "seq",
 }
 _TAKE_HEADERS: Final = frozenset({"serialnumber", "sn", "id", "address"})
 _POSITIONAL: Final = (
@@ -84,8 +96,6 @@ _POSITIONAL: Final = (
     "ref_part_number",
     "station_name",
 )
-_TRUE: Final = frozenset({"true", "1", "yes", "y"})
-_FALSE: Final = frozenset({"false", "0", "no", "n"})
 
 
 def normalize_format(value: str) -> SerialNumberFileFormat:
@@ -217,12 +227,81 @@ class _SnReader:
             raise WatsResponseError(f"malformed XML: {exc}") from None
 
 
+_DECLARED_ENCODING: Final = re.compile(
+    rb'^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\sencoding\s*=\s*["\']([A-Za-z0-9._:-]+)["\']'
+)
+_UTF8_NAMES: Final = frozenset({"utf-8", "ascii"})
+
+
+def _valid_utf8_prefix(data: bytes) -> bool:
+    try:
+        # Not final: a character cut at the end of a chunk is not an error.
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encoding_override(head: bytes) -> str | None:
+    """Choose the encoding expat reads with, from the document's first bytes.
+
+    None lets expat follow the XML declaration (or UTF-8). An override is returned where
+    the declaration cannot be right: it names UTF-16 or UTF-32 while the bytes have no
+    zero bytes (seen as a server answering UTF-8 text under a .NET ``utf-16``
+    declaration), it names an encoding Python does not know, or it names a single-byte
+    encoding while the bytes are valid, non-ASCII UTF-8. A document without a BOM whose
+    first character is ``<`` in UTF-16 is read as UTF-16.
+    """
+    if head[:3] == b"\xef\xbb\xbf":
+        return "utf-8"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    if head[:2] == b"<\x00":
+        return "utf-16-le"
+    if head[:2] == b"\x00<":
+        return "utf-16-be"
+    match = _DECLARED_ENCODING.match(head)
+    if match is None:
+        return None
+    try:
+        declared = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return "utf-8"
+    if declared in _UTF8_NAMES:
+        return None
+    if declared.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    if not head.isascii() and _valid_utf8_prefix(head):
+        return "utf-8"
+    return None
+
+
+def _unwrap_json_string(body: bytes | str) -> bytes | str:
+    """Return the text inside a JSON string answer, or ``body`` unchanged.
+
+    A server may answer the text of a Take or an export as a JSON string (``"<Serial
+    Numbers>..."``), the way ASP.NET serialises a string result when the client asks for
+    JSON (pywats-api sent ``Accept: application/json`` and got the XML as text;
+    olreppe/pyWATS@7a89a7b). A body that starts and ends with a quote and is a valid JSON
+    string is unwrapped; anything else (a quoted CSV cell, say) is left as it is.
+    """
+    strip = b"\xef\xbb\xbf \t\r\n" if isinstance(body, bytes) else "\ufeff \t\r\n"
+    stripped = body.strip(strip)  # type: ignore[arg-type]
+    if len(stripped) < 2 or stripped[:1] not in (b'"', '"') or stripped[-1:] not in (b'"', '"'):
+        return body
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return body
+    return value if isinstance(value, str) else body
+
+
 def _xml_bytes(body: bytes | str) -> tuple[bytes, str | None]:
     if isinstance(body, str):
         # Text has no encoding left to detect: feed UTF-8 and tell expat so, whatever
         # the XML declaration says.
         return body.lstrip("\ufeff").encode("utf-8", "surrogatepass"), "utf-8"
-    return body, None
+    return body, _encoding_override(body[:4096])
 
 
 def _number_of(attrs: dict[str, str], text: str) -> str | None:
@@ -261,12 +340,17 @@ def parse_take_xml(body: bytes | str) -> list[str]:
         UnsafeXmlError: The document has a DTD, entity declaration or external reference.
         WatsResponseError: Malformed XML, or a document that is not a list of numbers.
 
+    The XML may come wrapped in a JSON string, and its declaration may name an encoding
+    the bytes are not in (see :func:`_encoding_override`); both are read.
+
     Example:
         >>> parse_take_xml('<SerialNumbers><SN>A1</SN></SerialNumbers>')
         ['A1']
+        >>> parse_take_xml(b'"<SerialNumbers><SN>A2</SN></SerialNumbers>"')
+        ['A2']
 
     """
-    data, encoding = _xml_bytes(body)
+    data, encoding = _xml_bytes(_unwrap_json_string(body))
     if _CANONICAL_TAKE.fullmatch(data):
         # Past the root's start tag every quoted string is an id (the pattern allows no
         # other attribute): splitting on quotes is the cheapest exact reading.
@@ -298,6 +382,33 @@ def _record_from_xml(attrs: dict[str, str], text: str) -> SerialNumberRecord:
     return _record(number, fields, extra, "XML")
 
 
+_HEAD_BYTES: Final = 4096
+
+
+def _prepared_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield the chunks, the first one long enough to decide how to read the document.
+
+    The first chunk runs at least to the first ``>`` or line end (the XML declaration,
+    which names the encoding; a CSV header). A document that starts with a quote and has
+    no raw line end in its first ``_HEAD_BYTES`` is a JSON string (those cannot hold raw
+    line ends; a quoted CSV has them): it is read whole and unwrapped.
+    """
+    source = iter(chunks)
+    head = b""
+    for chunk in source:
+        head += chunk
+        quoted = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b'"'
+        if len(head) >= _HEAD_BYTES or b"\n" in head or (not quoted and b">" in head):
+            break
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b'"' and b"\n" not in head:
+        whole = head + b"".join(source)
+        unwrapped = _unwrap_json_string(whole)
+        yield unwrapped.encode("utf-8") if isinstance(unwrapped, str) else unwrapped
+        return
+    yield head
+    yield from source
+
+
 def iter_export_xml(chunks: Iterable[bytes]) -> Iterator[SerialNumberRecord]:
     """Read an XML export incrementally, yielding records as their elements complete.
 
@@ -318,8 +429,10 @@ def iter_export_xml(chunks: Iterable[bytes]) -> Iterator[SerialNumberRecord]:
         ['A1']
 
     """
-    reader = _SnReader()
-    for chunk in chunks:
+    chunks = _prepared_chunks(chunks)
+    first = next(chunks, b"")
+    reader = _SnReader(encoding=_encoding_override(first))
+    for chunk in itertools.chain((first,), chunks):
         reader.feed(chunk)
         if reader.done:
             batch, reader.done = reader.done, []
@@ -415,33 +528,38 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[str]:
         yield pending
 
 
-def _parse_bool(value: str, fmt: str) -> bool:
-    key = value.strip().lower()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise WatsResponseError(f"export {fmt}: taken is not true/false: {value[:20]!r}", field="taken")
-
-
 def _record(
     number: str, fields: dict[str, str], extra: dict[str, JsonValue], fmt: str
 ) -> SerialNumberRecord:
-    taken_text = fields.get("taken")
-    taken_at_text = fields.get("taken_at")
+    # A value of an unexpected form is kept raw in extra and reported, never fatal: one
+    # odd cell must not cost the whole export (the numbers it lists are real).
+    taken: bool | None = None
     taken_at: dt.datetime | None = None
+    seq: int | None = None
+    taken_text = fields.get("taken")
+    try:
+        taken, taken_at = read_taken(taken_text)
+    except ValueError as exc:
+        extra["taken"] = taken_text
+        report_drift(f"export {fmt}.taken", str(exc))
+    taken_at_text = fields.get("taken_at")
     if taken_at_text and taken_at_text.strip():
         try:
-            taken_at = parse_wire_datetime(taken_at_text.strip())
+            taken_at = parse_wire_datetime(taken_at_text.strip()) or taken_at
         except ValueError:
-            raise WatsResponseError(
-                f"export {fmt}: takenUtc is not a date-time: {taken_at_text[:40]!r}",
-                field="takenUtc",
-            ) from None
+            extra["takenUtc"] = taken_at_text
+            report_drift(f"export {fmt}.takenUtc", f"not a date-time: {taken_at_text[:40]!r}")
+    seq_text = fields.get("seq")
+    try:
+        seq = read_seq(seq_text)
+    except ValueError as exc:
+        extra["seq"] = seq_text
+        report_drift(f"export {fmt}.seq", str(exc))
     return SerialNumberRecord(
         serial_number=number,
-        taken=_parse_bool(taken_text, fmt) if taken_text and taken_text.strip() else None,
+        taken=taken,
         taken_at=taken_at,
+        seq=seq,
         ref_serial_number=fields.get("ref_serial_number") or None,
         ref_part_number=fields.get("ref_part_number") or None,
         station_name=fields.get("station_name") or None,
@@ -476,7 +594,7 @@ def iter_export_csv(chunks: Iterable[bytes]) -> Iterator[SerialNumberRecord]:
     columns: list[str | None] | None = None
     names: list[str] = []
     try:
-        for row in csv.reader(_lines(chunks)):
+        for row in csv.reader(_lines(_prepared_chunks(chunks))):
             if not row or not any(cell.strip() for cell in row):
                 continue
             if columns is None:
@@ -534,6 +652,7 @@ def parse_take(body: bytes | str, fmt: str | None = None) -> list[str]:
         ['A1', 'A2']
 
     """
+    body = _unwrap_json_string(body)
     kind = _sniff(body) if fmt is None else normalize_format(fmt)
     return parse_take_xml(body) if kind == "XML" else parse_take_csv(body)
 

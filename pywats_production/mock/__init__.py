@@ -25,9 +25,17 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 from ._admin import admin_routes
 from ._admin_client import FaultLogEntry, FaultReport, MockAdmin, MockAdminError, MockState
-from ._app import SERVER_VERSION, ContractViolation, MockApp, create_app, problem
+from ._app import (
+    DEFAULT_ERROR_STYLE,
+    SERVER_VERSION,
+    ContractViolation,
+    MockApp,
+    create_app,
+    error_response,
+    problem,
+)
 from ._contract import Contract
-from ._domain import PHASE_NAMES, Violation
+from ._domain import ERROR_STYLES, PHASE_NAMES, Violation
 from ._faults import ConnectionDropped, FaultInjector, FaultPlanError
 from ._seeds import DEMO_SEED, load_seed
 from ._server import run_in_thread, serve
@@ -36,6 +44,9 @@ from ._store import PoolCounts, SeedError, Store
 from ._transports import MockAsyncTransport, MockSyncTransport
 
 __all__ = [
+    "DEFAULT_ERROR_STYLE",
+    "ERROR_STYLES",
+    "error_response",
     "DEMO_SEED",
     "PHASE_NAMES",
     "SERVER_VERSION",

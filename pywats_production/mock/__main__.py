@@ -13,6 +13,8 @@ import yaml
 from pywats_production.cli._exit import ExitCode
 
 from . import create_app, serve
+from ._app import DEFAULT_ERROR_STYLE, SERVER_VERSION
+from ._domain import ERROR_STYLES
 from ._store import SeedError
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
@@ -47,6 +49,12 @@ def _port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"port must be 0 to 65535, got {value}")
     return value
+
+
+def _version(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the server version must not be blank")
+    return text.strip()
 
 
 def build_parser(prog: str = "python -m pywats_production.mock") -> argparse.ArgumentParser:
@@ -89,6 +97,20 @@ def build_parser(prog: str = "python -m pywats_production.mock") -> argparse.Arg
         "--no-strict",
         action="store_true",
         help="do not validate responses against the spec (default: validate)",
+    )
+    parser.add_argument(
+        "--server-version",
+        type=_version,
+        default=SERVER_VERSION,
+        help=f"what GET /api/App/Version answers (default: {SERVER_VERSION})",
+    )
+    parser.add_argument(
+        "--error-style",
+        type=str.lower,
+        choices=ERROR_STYLES,
+        default=DEFAULT_ERROR_STYLE,
+        help="error bodies: text, the bare message as a real server sends it; webapi, "
+        '{"Message": ...}; problem, problem+json with a code (default: text)',
     )
     parser.add_argument(
         "--log-level",
@@ -138,7 +160,13 @@ def main(
     err = sys.stderr if err is None else err
     args = build_parser(prog).parse_args(argv)
     try:
-        app = create_app(seed=args.seed, token=args.token, strict=not args.no_strict)
+        app = create_app(
+            seed=args.seed,
+            token=args.token,
+            strict=not args.no_strict,
+            server_version=args.server_version,
+            error_style=args.error_style,
+        )
     except FileNotFoundError:
         known = "demo, empty" if args.seed.lower() not in ("demo", "empty") else "demo or empty"
         err.write(f"{prog}: usage: --seed {args.seed!r}: no such seed ({known}) and no such file\n")

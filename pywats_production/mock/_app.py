@@ -25,7 +25,7 @@ from ._contract import (
     ResponseInvalid,
     ValidatedRequest,
 )
-from ._domain import DomainError, Violation
+from ._domain import ERROR_STYLES, DomainError, Violation
 from ._faults import ConnectionDropped, FaultInjector
 from ._formats import parse_date_time
 from ._seeds import load_seed
@@ -35,7 +35,11 @@ from ._wire import FileInvalid, export_csv, export_xml, parse_csv, parse_xml, ta
 
 logger = logging.getLogger("pywats_production.mock")
 
-SERVER_VERSION = "24.2.0-mock"
+SERVER_VERSION = "2026.3.0"
+"""The version the mock reports by default: the newest line the project supports, numbered
+as real servers are (``YYYY.N[.patch.build]``: 2026.1.5.324 from a live server,
+olreppe/pyWATS@7a3a224; 2026.3.0 is pywats-api 0.6.0rc1's minimum). Settable per app."""
+DEFAULT_ERROR_STYLE = "text"
 Handler = Callable[[ValidatedRequest], Response]
 
 
@@ -95,6 +99,44 @@ def problem(
     )
 
 
+def error_response(
+    style: str,
+    status: int,
+    code: str | None,
+    detail: str,
+    parameter: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """Build an error answer in one of the mock's error styles.
+
+    Args:
+        style: ``text`` (the server's bare message, ``text/plain``), ``webapi``
+            (``{"Message": ...}`` as ASP.NET Web API words it) or ``problem``
+            (``application/problem+json`` with ``code`` and ``parameter``).
+        status: HTTP status.
+        code: Machine-readable reason (only the problem style sends it).
+        detail: Human-readable explanation.
+        parameter: The offending parameter (only the problem style sends it).
+        headers: Extra headers (Retry-After, WWW-Authenticate, Allow).
+
+    Returns:
+        The response.
+
+    """
+    if style == "problem":
+        return problem(status, code, detail, parameter, headers)
+    if style == "webapi":
+        return Response(
+            _json({"Message": detail}),
+            status,
+            headers=dict(headers or {}),
+            media_type="application/json",
+        )
+    return Response(
+        detail.encode("utf-8"), status, headers=dict(headers or {}), media_type="text/plain"
+    )
+
+
 def _ok_json(value: object) -> Response:
     return Response(_json(value), 200, media_type="application/json")
 
@@ -134,6 +176,8 @@ class MockApp:
         handlers: The handler of each operationId (replaceable, e.g. in tests).
         strict: Whether every response is validated against the spec.
         token: The token required in ``Authorization: Basic <token>`` (None: no auth).
+        server_version: What GET /api/App/Version answers.
+        default_error_style: The error style unless the seed sets ``errorStyle``.
 
     """
 
@@ -145,8 +189,16 @@ class MockApp:
         strict: bool = True,
         clock: Callable[[], datetime] | None = None,
         contract: Contract | None = None,
+        server_version: str = SERVER_VERSION,
+        error_style: str = DEFAULT_ERROR_STYLE,
     ) -> None:
         """See :func:`create_app`."""
+        if error_style not in ERROR_STYLES:
+            raise ValueError(f"error_style must be one of {', '.join(ERROR_STYLES)}")
+        if not isinstance(server_version, str) or not server_version.strip():
+            raise ValueError("server_version must be a non-empty text")
+        self.server_version = server_version
+        self.default_error_style = error_style
         self.contract = contract or default_contract()
         self.store = Store(clock)
         self.faults = FaultInjector()
@@ -194,6 +246,21 @@ class MockApp:
         return self
 
     @property
+    def error_style(self) -> str:
+        """The error style in force: the seed's ``errorStyle``, else the app's default."""
+        return self.store.error_style or self.default_error_style
+
+    def _error(
+        self,
+        status: int,
+        code: str | None,
+        detail: str,
+        parameter: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        return error_response(self.error_style, status, code, detail, parameter, headers)
+
+    @property
     def violations(self) -> list[Violation]:
         """Contract violations recorded in strict mode (empty when all is well)."""
         return self.store.violations
@@ -220,7 +287,7 @@ class MockApp:
             sent = headers.get("authorization", "")
             scheme, _, value = sent.partition(" ")
             if f"{scheme.lower()} {value.strip()}" != self._expected_auth:
-                await problem(
+                await self._error(
                     401,
                     "unauthorized",
                     "missing or wrong Authorization: Basic <token>",
@@ -261,9 +328,9 @@ class MockApp:
             operation, path_values = self.contract.match(method, raw_path)
         except NoRoute as exc:
             if exc.allowed is None:
-                response = problem(404, None, f"no route {method} {scope['path']}")
+                response = self._error(404, None, f"no route {method} {scope['path']}")
             else:
-                response = problem(
+                response = self._error(
                     405,
                     None,
                     f"{method} is not allowed here",
@@ -286,7 +353,7 @@ class MockApp:
                 await self._drop(send)
             if decision.status is not None:
                 extra = {"Retry-After": str(decision.retry_after)} if decision.retry_after else None
-                await problem(
+                await self._error(
                     decision.status,
                     decision.code,
                     f"{decision.code} injected by the fault plan",
@@ -316,11 +383,11 @@ class MockApp:
         try:
             request = operation.validate_request(path_values, query, content_type, body)
         except RequestInvalid as exc:
-            return problem(400, "invalid_parameter", exc.detail, exc.parameter)
+            return self._error(400, "invalid_parameter", exc.detail, exc.parameter)
         try:
             return self.handlers[operation.operation_id](request)
         except DomainError as exc:
-            return problem(exc.status, exc.code, exc.detail, exc.parameter)
+            return self._error(exc.status, exc.code, exc.detail, exc.parameter)
         except Exception as exc:  # a bug of the mock: loud, never silent
             logger.exception("mock handler %s failed", operation.operation_id)
             violation = Violation(
@@ -486,7 +553,7 @@ class MockApp:
         return _empty()
 
     def _get_server_version(self, request: ValidatedRequest) -> Response:
-        return _ok_json(SERVER_VERSION)
+        return _ok_json(self.server_version)
 
     def _get_processes(self, request: ValidatedRequest) -> Response:
         p = request.params
@@ -510,6 +577,8 @@ def create_app(
     token: str | None = None,
     strict: bool = True,
     clock: Callable[[], datetime] | None = None,
+    server_version: str = SERVER_VERSION,
+    error_style: str = DEFAULT_ERROR_STYLE,
 ) -> MockApp:
     """Create a contract mock of the WATS Production API.
 
@@ -519,6 +588,12 @@ def create_app(
         strict: Validate every response against the spec; an off-contract one becomes a
             500 ``contract_violation`` and is recorded in ``store.violations``.
         clock: Returns the current time (UTC); used for taken times and the budget.
+        server_version: What GET /api/App/Version answers (default ``2026.3.0``, numbered
+            as real servers are).
+        error_style: How errors are worded: ``text`` (default: the bare message, as the
+            one real error body found), ``webapi`` (``{"Message": ...}``) or ``problem``
+            (problem+json with a machine-readable ``code``). A seed's ``errorStyle``
+            overrides it.
 
     Returns:
         The ASGI application.
@@ -530,4 +605,11 @@ def create_app(
         >>> client = httpx.AsyncClient(transport=MockAsyncTransport(app), base_url="http://wats-mock")
 
     """
-    return MockApp(seed=seed, token=token, strict=strict, clock=clock)
+    return MockApp(
+        seed=seed,
+        token=token,
+        strict=strict,
+        clock=clock,
+        server_version=server_version,
+        error_style=error_style,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Final
 
 from ..phase import UnitPhase
 
@@ -18,6 +19,11 @@ PHASE_NAMES: dict[int, str] = {
 }
 FINALIZED = 16
 _NAMESPACE = uuid.UUID("6f1c4a52-6d0b-4c55-9a43-3c1e2f0b7a10")
+
+ERROR_STYLES: Final = ("text", "webapi", "problem")
+"""How the mock words an error answer: the server's bare message as text (the one real
+error body found was text, olreppe/pyWATS@7a3a224 WATS_SERVER_BUG_REPORT.md), ASP.NET Web
+API's ``{"Message": ...}``, or this project's problem+json."""
 
 
 def phase_name(phase: int | None) -> str | None:
@@ -142,6 +148,7 @@ class ProcessRecord:
     is_repair_operation: bool = False
     is_wip_operation: bool = False
     state: int = 1
+    process_index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

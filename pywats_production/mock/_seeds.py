@@ -10,6 +10,9 @@ from typing import cast
 import yaml
 
 DEMO_SEED: Mapping[str, object] = {
+    # The demo shows the changes feed at work; a real server (and the other seeds) log
+    # unit changes only when turned on (support:360017889980).
+    "logUnitChanges": True,
     "serialNumberTypes": [
         {
             "name": "SerialNumber",
@@ -71,7 +74,7 @@ def load_seed(seed: str | Path | Mapping[str, object]) -> Mapping[str, object]:
 
     Example:
         >>> sorted(load_seed("demo"))
-        ['processes', 'products', 'serialNumberTypes']
+        ['logUnitChanges', 'processes', 'products', 'serialNumberTypes']
 
     """
     if isinstance(seed, Mapping):

@@ -140,7 +140,7 @@ def run_in_thread(
     Example:
         >>> with run_in_thread(create_app()) as url:  # doctest: +SKIP
         ...     httpx.get(f"{url}/api/App/Version").json()
-        '24.2.0-mock'
+        '2026.3.0'
 
     """
     server = uvicorn.Server(_config(app, host, port, "warning"))

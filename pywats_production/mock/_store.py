@@ -12,8 +12,10 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from ._domain import (
+    ERROR_STYLES,
     FINALIZED,
     BoxLine,
     DomainError,
@@ -95,6 +97,11 @@ class Store:
             self.results: dict[UnitKey, list[ProcessRun]] = {}
             self._run_sequence = 0
             self.types: dict[str, SerialType] = {}
+            # A real server logs unit changes only where someone turned it on ("WATS does
+            # not log unit changes by default", support:360017889980): off until a seed
+            # or the admin API says logUnitChanges.
+            self.log_unit_changes = False
+            self.error_style: str | None = None
             self.violations.clear()
 
     def now(self) -> datetime:
@@ -113,10 +120,24 @@ class Store:
             SeedError: The document is malformed; nothing is changed then.
 
         """
-        known = {"products", "processes", "serialNumberTypes", "verificationRules", "units"}
+        known = {
+            "products",
+            "processes",
+            "serialNumberTypes",
+            "verificationRules",
+            "units",
+            "logUnitChanges",
+            "errorStyle",
+        }
         unknown = set(data) - known
         if unknown:
             raise SeedError(f"unknown seed keys: {', '.join(sorted(unknown))}")
+        log_changes = data.get("logUnitChanges")
+        if log_changes is not None and not isinstance(log_changes, bool):
+            raise SeedError("logUnitChanges must be true or false")
+        error_style = data.get("errorStyle")
+        if error_style is not None and error_style not in ERROR_STYLES:
+            raise SeedError(f"errorStyle must be one of {', '.join(ERROR_STYLES)}")
         try:
             products = [self._seed_product(p) for p in _items(data, "products")]
             processes = [self._seed_process(p) for p in _items(data, "processes")]
@@ -136,6 +157,10 @@ class Store:
                 self.verification_rules[part_number] = codes
             for unit in units:
                 self._store_unit(unit)
+            if log_changes is not None:
+                self.log_unit_changes = log_changes
+            if error_style is not None:
+                self.error_style = cast(str, error_style)
 
     @staticmethod
     def _seed_product(raw: Mapping[str, object]) -> ProductRecord:
@@ -172,6 +197,7 @@ class Store:
             is_repair_operation=bool(raw.get("isRepairOperation", False)),
             is_wip_operation=bool(raw.get("isWipOperation", False)),
             state=int(str(raw.get("state", 1))),
+            process_index=int(str(raw["processIndex"])) if "processIndex" in raw else None,
         )
 
     @staticmethod
@@ -291,11 +317,18 @@ class Store:
             "xmlData": None,
             "productCategoryId": None,
             "productCategoryName": None,
-            "revisions": None,
+            # Lists are lists, never null: pywats-api's models refuse a null here.
+            "revisions": [
+                self._revision_json(product, r, with_product=False)
+                for r in product.revisions.values()
+            ],
             "tags": [],
         }
 
-    def _revision_json(self, product: ProductRecord, revision: RevisionRecord) -> JsonObject:
+    def _revision_json(
+        self, product: ProductRecord, revision: RevisionRecord, *, with_product: bool = True
+    ) -> JsonObject:
+        del with_product  # the revision never embeds its product here (no cycles)
         return {
             "productRevisionId": stable_uuid("revision", product.part_number, revision.revision),
             "productId": stable_uuid("product", product.part_number),
@@ -359,6 +392,8 @@ class Store:
         revision: str | None = None,
         phase: int | None = None,
     ) -> None:
+        if not self.log_unit_changes:
+            return
         change_id = self._next_change
         self._next_change += 1
         self.changes[change_id] = {
@@ -378,7 +413,8 @@ class Store:
         the result, not of the request.
 
         Returns:
-            SaveUnitsResult: errorCount, insertCount, updateCount, errors.
+            SaveUnitsResult: okCount, errorCount, errors (the members a real server
+            answers, olreppe/pyWATS@d7be43d PRODUCTION_TEST_STATUS.md).
 
         """
         errors: list[str] = []
@@ -429,12 +465,7 @@ class Store:
                     new_phase = unit.phase if unit.phase != old_phase else None
                     if new_revision is not None or new_phase is not None:
                         self._append_change(serial_number, revision=new_revision, phase=new_phase)
-        return {
-            "errorCount": len(errors),
-            "insertCount": inserted,
-            "updateCount": updated,
-            "errors": errors,
-        }
+        return {"okCount": inserted + updated, "errorCount": len(errors), "errors": errors}
 
     def set_phase(self, serial_number: str, part_number: str, phase: int) -> None:
         """SetUnitPhase (a change record only when the phase really changes).
@@ -529,7 +560,10 @@ class Store:
                     raise DomainError(
                         409,
                         "would_create_loop",
-                        f"{child.serial_number} is {parent.serial_number} or one of its ancestors",
+                        # Worded so that a client reading only the text (error style
+                        # text) can tell the reason, as it can for every refusal here.
+                        f"linking {child.serial_number} under {parent.serial_number} would "
+                        "create a loop: the child is the parent or one of its ancestors",
                         "childSerialNumber",
                     )
                 ancestor = self.units[ancestor.parent] if ancestor.parent else None
@@ -689,19 +723,31 @@ class Store:
                     or (kinds.get("wip") and process.is_wip_operation)
                 ):
                     continue
-                out.append(
-                    {
-                        "code": process.code,
-                        "name": process.name,
-                        "description": process.description,
-                        "isTestOperation": process.is_test_operation,
-                        "isRepairOperation": process.is_repair_operation,
-                        "isWipOperation": process.is_wip_operation,
-                        "processIndex": None,
-                        "state": process.state,
-                    }
-                )
+                out.append(self._process_json(process, len(out)))
             return out
+
+    @staticmethod
+    def _process_json(process: ProcessRecord, position: int) -> JsonObject:
+        # The shape of a real App/Processes body (olreppe/pyWATS@80550f0
+        # WATSData/processes_cache.json): description left out when empty, an integer
+        # processIndex, state 0/1/2, and repairOperation on repair processes.
+        index = position if process.process_index is None else process.process_index
+        body: JsonObject = {"code": process.code, "name": process.name}
+        if process.description:
+            body["description"] = process.description
+        body.update(
+            {
+                "isTestOperation": process.is_test_operation,
+                "isRepairOperation": process.is_repair_operation,
+                "isWipOperation": process.is_wip_operation,
+                "processIndex": index,
+                "state": process.state,
+            }
+        )
+        if process.is_repair_operation:
+            # The real object's members are not recorded: the project's reading.
+            body["repairOperation"] = {"code": process.code, "name": process.name}
+        return body
 
     def add_process_result(
         self,
@@ -741,8 +787,12 @@ class Store:
 
         The rule is the product's list of process codes, or every process by code. Grade A:
         every process passed its first and last run, in the rule's order, without repairs;
-        B: every last run passed; C: every process passed some run; F otherwise. Status:
-        Passed when every last run passed, Failed when any last run failed, else Unknown.
+        B: every last run passed; C: every process passed some run; F otherwise. Status in
+        the real vocabulary, where ``ok`` and ``warning`` pass (UnitVerification.cs,
+        olreppe/pyWATS@6ec57fb): ``ok`` for grade A, ``warning`` for B, ``error`` when a
+        last run failed, ``unknown`` otherwise (which status goes with which grade, and
+        the names of the failing ones, are the project's reading). Per-process statuses
+        (Passed, Failed, Unknown) are the project's reading too.
         """
         with self.lock:
             unit = self.find_unit(serial_number, part_number)
@@ -781,7 +831,6 @@ class Store:
             in_order = bool(codes) and len(executed) == len(codes) and executed == sorted(executed)
             if not codes:
                 last_pass = any_pass = first_pass = False
-            status = "Passed" if last_pass else ("Failed" if any_failed_last else "Unknown")
             if first_pass and last_pass and in_order and no_repairs:
                 grade = "A"
             elif last_pass:
@@ -790,6 +839,10 @@ class Store:
                 grade = "C"
             else:
                 grade = "F"
+            if last_pass:
+                status = "ok" if grade == "A" else "warning"
+            else:
+                status = "error" if any_failed_last else "unknown"
             return {
                 "status": status,
                 "grade": grade,
@@ -844,7 +897,7 @@ class Store:
                 raise DomainError(
                     409,
                     "sequence_unavailable",
-                    f"no run of {quantity} consecutive free numbers in {type_name!r} "
+                    f"no contiguous run of {quantity} free numbers in {type_name!r} "
                     f"({pool.free} free)",
                     "quantity",
                 )
@@ -986,6 +1039,8 @@ class Store:
             return {
                 "units": len(self.units),
                 "pendingChanges": len(self.changes),
+                "logUnitChanges": self.log_unit_changes,
+                "errorStyle": self.error_style,
                 "batches": len(self.batches),
                 "products": len(self.products),
                 "processes": len(self.processes),

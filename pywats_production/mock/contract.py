@@ -91,7 +91,8 @@ def run_contract(
         The figures: operations, test cases, failures (and the mock's own violations).
 
     """
-    app = create_app(seed="demo", token=TOKEN, strict=True)
+    # Problem style: the allowance above recognises a domain refusal by its code.
+    app = create_app(seed="demo", token=TOKEN, strict=True, error_style="problem")
     schema = schemathesis.openapi.from_path(str(spec_path()))
     schema.app = app
     schema.config.update(basic_auth=_USER_PASSWORD)

@@ -14,7 +14,8 @@ from pywats_production.mock import MockAdmin, MockApp, create_app, run_in_thread
 
 @pytest.fixture(scope="module")
 def mock_app() -> MockApp:
-    return create_app(seed="demo", token=TOKEN)
+    # The tests read the reason codes the problem style carries.
+    return create_app(seed="demo", token=TOKEN, error_style="problem")
 
 
 @pytest.fixture(scope="module")

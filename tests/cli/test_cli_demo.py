@@ -34,7 +34,7 @@ def test_demo_runs_the_whole_story() -> None:
     lines = out.splitlines()
     assert (
         lines[0]
-        == "wats-production demo: 5 boxes from 15 units on the contract mock (in-process, server 24.2.0-mock)"
+        == "wats-production demo: 5 boxes from 15 units on the contract mock (in-process, server 2026.3.0)"
     )
     table = lines[2 : 2 + STEPS + 2]
     assert table[0].split() == ["step", "items", "requests", "time", "result"]
@@ -57,7 +57,9 @@ def test_demo_json_report() -> None:
     assert {s["status"] for s in report["steps"]} == {"ok"}
     steps = {s["name"]: s for s in report["steps"]}
     assert steps["take serial numbers"]["count"] == 9
-    assert steps["create units"]["requests"] == 1  # one PUT for all units
+    # One GET per unit (is the number already a unit? a real server's PUT answer counts
+    # accepted units, not new ones), then one PUT for all units.
+    assert steps["create units"]["requests"] == 9 + 1
     assert steps["build boxes"]["count"] == 6
     assert report["grades"] == {
         "PCBA-100": {"A": 2, "B": 1},
@@ -192,7 +194,7 @@ def test_mock_command_serves_until_sigint() -> None:
         url = line.rsplit(" ", 1)[1].strip()
         assert (
             httpx.get(f"{url}/api/App/Version", headers={"Authorization": "Basic dG9r"}).json()
-            == "24.2.0-mock"
+            == "2026.3.0"
         )
         assert httpx.get(f"{url}/api/App/Version").status_code == 401
         proc.send_signal(signal.SIGINT)

@@ -85,7 +85,7 @@ def test_readme_quickstart_runs_against_the_mock(
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "SN00000001 Finalized 20"
     assert out[1].startswith("404 ")
-    assert out[2].startswith("[('SN00000002', 'Unknown'), ")
+    assert out[2].startswith("[('SN00000002', 'unknown'), ")
     assert app.violations == []
 
 

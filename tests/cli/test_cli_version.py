@@ -33,12 +33,12 @@ def test_version_human_and_json(cli: Cli) -> None:
     doc = cli("version", "--json")
 
     assert human.code == doc.code == 0
-    assert human.out.splitlines()[0] == "server version  24.2.0-mock"
+    assert human.out.splitlines()[0] == "server version  2026.3.0"
     assert human.out.splitlines()[1].startswith("compatibility   unknown: ")
     assert f"spec sha256 {spec_sha256()[:16]}" in human.out
     data = json.loads(doc.out)
-    assert data["server_version"] == "24.2.0-mock"
-    assert data["server_version_parts"] == [24, 2, 0]
+    assert data["server_version"] == "2026.3.0"
+    assert data["server_version_parts"] == [2026, 3, 0]
     assert data["sdk_version"] == __version__
     assert data["spec_sha256"] == spec_sha256()
     assert data["compatibility"] == "unknown"

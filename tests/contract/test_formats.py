@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 import pytest
 from contracthelpers import TOKEN, cli, secret_forms
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pywats_production import WatsInputError
@@ -63,9 +63,11 @@ def test_scrubber_scrubs_json_keys_and_values_and_short_secrets_are_left() -> No
 @given(st.text(min_size=6, max_size=30).filter(lambda s: s.strip() == s and ":" not in s))
 def test_scrubbed_text_never_contains_the_password(password: str) -> None:
     """Invariant: whatever the password, none of its JSON/percent/base64 forms survives
-    scrubbing of a text that contains each of them."""
+    scrubbing of a text that contains each of them (a password that is part of the
+    marker "[redacted]" itself is the one thing a marker cannot hide)."""
     token = base64.b64encode(f"user:{password}".encode()).decode()
     scrub = Scrubber(token)
+    assume(not any(form in "[redacted]" for form in scrub.forms))
     text = " | ".join(scrub.forms)
     cleaned = scrub.text(text)
     for form in scrub.forms:

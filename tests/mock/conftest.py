@@ -23,7 +23,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def app(clock: FakeClock) -> Iterator[MockApp]:
-    mock = create_app(seed="demo", clock=clock)
+    # These tests check the mock's rules by its machine-readable codes: problem style.
+    mock = create_app(seed="demo", clock=clock, error_style="problem")
     yield mock
     assert mock.violations == [], [str(v) for v in mock.violations]
 

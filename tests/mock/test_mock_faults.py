@@ -143,7 +143,7 @@ def test_sync_transport_drops_like_a_socket() -> None:
         with pytest.raises(httpx.RemoteProtocolError, match="Server disconnected"):
             client.get(VERSION)
         app.faults.clear()
-        assert client.get(VERSION).json() == "24.2.0-mock"
+        assert client.get(VERSION).json() == "2026.3.0"
 
 
 @pytest.mark.parametrize("kind", ["drop_before", "drop_after"])

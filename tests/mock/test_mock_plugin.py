@@ -32,7 +32,7 @@ def test_wats_mock_url_serves_the_same_mock(
         json=[{"serialNumber": "A", "partNumber": "B"}],
         headers=headers,
     )
-    assert response.json()["insertCount"] == 1
+    assert response.json()["okCount"] == 1
     assert ("A", "B") in wats_mock.store.units
     assert httpx.get(f"{wats_mock_url}/api/App/Version").status_code == 401
 

@@ -142,7 +142,7 @@ def test_cli_seed_file() -> None:
 def test_run_in_thread_stops_and_frees_the_port() -> None:
     app = create_app()
     with run_in_thread(app) as url:
-        assert httpx.get(f"{url}/api/App/Version").json() == "24.2.0-mock"
+        assert httpx.get(f"{url}/api/App/Version").json() == "2026.3.0"
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/api/App/Version", timeout=2)
 

@@ -13,12 +13,12 @@ async def test_put_units_inserts_then_updates_and_counts(api: httpx.AsyncClient)
         {"serialNumber": "S1", "partNumber": "PCBA-100", "revision": "A"},
         {"serialNumber": "S2", "partNumber": "PCBA-100"},
     )
-    assert result == {"errorCount": 0, "insertCount": 2, "updateCount": 0, "errors": []}
+    # The members a real server answers (okCount, errorCount, errors), nothing else.
+    assert result == {"okCount": 2, "errorCount": 0, "errors": []}
     result = await put_units(
         api, {"serialNumber": "S1", "partNumber": "PCBA-100", "batchNumber": "B7"}
     )
-    assert result["insertCount"] == 0
-    assert result["updateCount"] == 1
+    assert result == {"okCount": 1, "errorCount": 0, "errors": []}
 
 
 async def test_put_units_keeps_absent_and_null_fields(api: httpx.AsyncClient) -> None:
@@ -92,7 +92,7 @@ async def test_put_units_counts_units_without_keys_as_errors(api: httpx.AsyncCli
         {"serialNumber": "S9", "partNumber": "PCBA-100"},
     )
     assert result["errorCount"] == 3
-    assert result["insertCount"] == 1
+    assert result["okCount"] == 1
     errors = result["errors"]
     assert isinstance(errors, list)
     assert len(errors) == 3
@@ -250,7 +250,7 @@ async def test_batches_upsert_and_reject_missing_number(api: httpx.AsyncClient) 
 
 async def test_version_and_processes(api: httpx.AsyncClient) -> None:
     version = await api.get("/api/App/Version")
-    assert version.json() == "24.2.0-mock"
+    assert version.json() == "2026.3.0"
     processes = (await api.get("/api/App/Processes")).json()
     assert [(p["code"], p["name"]) for p in processes] == [
         (10, "ICT"),

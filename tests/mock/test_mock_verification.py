@@ -44,7 +44,7 @@ async def unit(api: httpx.AsyncClient) -> None:
 
 async def test_nothing_run_is_unknown_f(api: httpx.AsyncClient) -> None:
     value = await grade(api)
-    assert (value["status"], value["grade"]) == ("Unknown", "F")
+    assert (value["status"], value["grade"]) == ("unknown", "F")
     assert [r["status"] for r in value["results"]] == ["Unknown"] * 3
     assert all(r["startUtc"] is None and r["totalCount"] == 0 for r in value["results"])
 
@@ -53,7 +53,7 @@ async def test_grade_a(api: httpx.AsyncClient) -> None:
     for i, code in enumerate((10, 20, 30)):
         await result(api, code, "Passed", f"2026-11-26T0{i}:00:00Z")
     value = await grade(api)
-    assert (value["status"], value["grade"]) == ("Passed", "A")
+    assert (value["status"], value["grade"]) == ("ok", "A")
     assert all(
         value[k]
         for k in (
@@ -78,7 +78,7 @@ async def test_grade_b_after_a_repair(api: httpx.AsyncClient) -> None:
     await result(api, 20, "Passed", "2026-11-26T01:00:00Z")
     await result(api, 30, "Passed", "2026-11-26T02:00:00Z")
     value = await grade(api)
-    assert (value["status"], value["grade"]) == ("Passed", "B")
+    assert (value["status"], value["grade"]) == ("warning", "B")
     assert value["allProcessesPassedFirstRun"] is False
     assert value["noRepairs"] is False
     ict = value["results"][0]
@@ -102,7 +102,7 @@ async def test_grade_c_and_failed(api: httpx.AsyncClient) -> None:
     await result(api, 20, "Passed", "2026-11-26T01:00:00Z")
     await result(api, 30, "Passed", "2026-11-26T02:00:00Z")
     value = await grade(api)
-    assert (value["status"], value["grade"]) == ("Failed", "C")
+    assert (value["status"], value["grade"]) == ("error", "C")
     assert value["allProcessesPassedAnyRun"] is True
     assert value["allProcessesPassedLastRun"] is False
 
@@ -110,9 +110,9 @@ async def test_grade_c_and_failed(api: httpx.AsyncClient) -> None:
 async def test_grade_f_and_unknown_when_partly_run(api: httpx.AsyncClient) -> None:
     await result(api, 10, "Passed", "2026-11-26T00:00:00Z")
     value = await grade(api)
-    assert (value["status"], value["grade"]) == ("Unknown", "F")
+    assert (value["status"], value["grade"]) == ("unknown", "F")
     await result(api, 20, "Failed", "2026-11-26T01:00:00Z")
-    assert (await grade(api))["status"] == "Failed"
+    assert (await grade(api))["status"] == "error"
 
 
 async def test_rule_of_the_product_orders_processes(api: httpx.AsyncClient) -> None:

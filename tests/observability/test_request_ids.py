@@ -103,7 +103,8 @@ def test_unreadable_answer_carries_the_request_id(
 def test_wrongly_shaped_answer_carries_the_request_id(
     script: Script, make_sync: Callable[..., wp.ProductionService]
 ) -> None:
-    script.add(json_response(200, {**UNIT, "unitPhaseId": "two"}))
+    # A unit answer that is not an object (a member of the wrong type is only drift).
+    script.add(json_response(200, [UNIT]))
     error = _raise(make_sync(), lambda s: s.get_unit("SN1", "PCBA-100"))
     assert isinstance(error, wp.WatsResponseError)
     assert error.request_id == script.request_ids[0]

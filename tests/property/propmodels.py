@@ -355,14 +355,19 @@ class Change:
 
 @dataclass
 class FeedModel:
-    """The pending changes, oldest first, with their ids once the server showed them."""
+    """The pending changes, oldest first, with their ids once the server showed them.
+
+    ``logged`` False models a server that does not log unit changes (the default of a real
+    server): no change is ever pending.
+    """
 
     pending: list[Change] = field(default_factory=list)
     ids: list[int | None] = field(default_factory=list)
     last_id: int = 0
+    logged: bool = True
 
     def append(self, change: Change | None) -> None:
-        if change is not None:
+        if change is not None and self.logged:
             self.pending.append(change)
             self.ids.append(None)
 

@@ -8,6 +8,7 @@ its capabilities, so the same machine runs against the mock and against a live s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 import httpx
+import pytest
 from hypothesis import settings as Settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 from hypothesis.statistics import collector, describe_statistics
@@ -59,6 +61,9 @@ class Capabilities:
             names the part number to check against).
         upload: numbers may be uploaded (into the machine's own, new, empty types).
         process_codes: any process code may be saved with a unit.
+        feed_logged: the server logs unit changes (a real server does only where it was
+            turned on; the mock when its seed or admin API says so): when False, every
+            change leaves the feed empty.
 
     """
 
@@ -68,6 +73,7 @@ class Capabilities:
     box_builds: bool
     upload: bool
     process_codes: bool
+    feed_logged: bool = True
 
 
 MOCK_CAPS = Capabilities(True, True, True, True, True, True)
@@ -158,21 +164,45 @@ class Target:
             close()
 
 
-def mock_target(*, seed: str = "empty", wrap: Callable[[ASGIApp], ASGIApp] | None = None) -> Target:
+# How the mock may answer: every error style, the changes feed on and off. Three variants
+# cover the three styles and both feed states; a property run on all of them shares its
+# examples out (see per_variant), so CI time stays that of one run.
+MOCK_VARIANTS = [
+    pytest.param("text", False, id="text-feed-off"),
+    pytest.param("webapi", True, id="webapi-feed-on"),
+    pytest.param("problem", True, id="problem-feed-on"),
+]
+
+
+def per_variant(profile: Settings) -> Settings:
+    """The profile with its examples shared out over the mock variants (at least 5)."""
+    return Settings(profile, max_examples=max(5, profile.max_examples // len(MOCK_VARIANTS)))
+
+
+def mock_target(
+    *,
+    seed: str = "empty",
+    wrap: Callable[[ASGIApp], ASGIApp] | None = None,
+    error_style: str = "problem",
+    log_changes: bool = True,
+) -> Target:
     """A fresh contract mock (strict, token required) with the sync service bound to it.
 
     Args:
         seed: the mock's seed ("empty": the machines seed what they need).
         wrap: wraps the mock's ASGI app (planted-bug tests use it to break the server).
+        error_style: how the mock words errors (text, webapi, problem).
+        log_changes: whether the mock logs unit changes (turned on through the admin API).
 
     """
     clock = FakeClock()
-    app = create_app(seed=seed, token=TOKEN, strict=True, clock=clock)
+    app = create_app(seed=seed, token=TOKEN, strict=True, clock=clock, error_style=error_style)
     counting = CountingApp(wrap(app) if wrap is not None else app)
     transport = MockSyncTransport(counting)  # type: ignore[arg-type]
     client = httpx.Client(transport=transport, base_url=BASE)
     service = wp.ProductionService(BASE, TOKEN, http_client=client, retry=FAST)
     admin = MockAdmin.for_app(app)
+    admin.seed({"logUnitChanges": log_changes})
 
     def make_async(station: int) -> tuple[wp.AsyncProductionService, httpx.AsyncClient]:
         # Each station its own client address, as separate machines would have.
@@ -182,7 +212,7 @@ def mock_target(*, seed: str = "empty", wrap: Callable[[ASGIApp], ASGIApp] | Non
 
     return Target(
         kind="mock",
-        caps=MOCK_CAPS,
+        caps=dataclasses.replace(MOCK_CAPS, feed_logged=log_changes),
         service=service,
         counter=lambda: counting.count,
         closers=[transport.close, client.close, admin.close],

@@ -81,7 +81,7 @@ class UnitsMachine(TargetMachine):
     def __init__(self) -> None:
         super().__init__()
         self.units: dict[Key, UnitModel] = {}
-        self.feed = FeedModel()
+        self.feed = FeedModel(logged=self.caps.feed_logged)
         self.dirty: set[Key] = set()
 
     def real(self, key: Key) -> tuple[str, str]:

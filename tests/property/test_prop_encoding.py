@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import functools
 
+import pytest
 from hypothesis import settings as Settings
 from propencoding import refusal_property, round_trip_property
-from proptarget import mock_target, timed
+from proptarget import MOCK_VARIANTS, mock_target, per_variant, timed
 
 
-def test_any_text_round_trips(profile: Settings) -> None:
-    with timed("Encoding.round_trip[mock]") as tally:
-        factory = functools.partial(mock_target, seed="demo")
-        Settings(profile)(round_trip_property(factory, tally))()
+@pytest.mark.parametrize(("error_style", "log_changes"), MOCK_VARIANTS)
+def test_any_text_round_trips(profile: Settings, error_style: str, log_changes: bool) -> None:
+    """Runs on every mock variant, the profile's examples shared out over them."""
+    with timed(f"Encoding.round_trip[mock {error_style}]") as tally:
+        factory = functools.partial(
+            mock_target, seed="demo", error_style=error_style, log_changes=log_changes
+        )
+        per_variant(profile)(round_trip_property(factory, tally))()
 
 
 def test_refused_text_never_leaves(profile: Settings) -> None:

@@ -25,8 +25,14 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def app() -> Iterator[MockApp]:
-    mock = create_app(seed="demo", token=TOKEN, strict=True)
+def app(request: pytest.FixtureRequest) -> Iterator[MockApp]:
+    """The mock: realistic defaults (text errors), the demo seed (changes feed on).
+
+    Parametrize indirectly with ``(error_style, log_changes)`` to choose another variant.
+    """
+    error_style, log_changes = getattr(request, "param", ("text", True))
+    mock = create_app(seed="demo", token=TOKEN, strict=True, error_style=error_style)
+    mock.store.log_unit_changes = log_changes
     yield mock
     assert mock.violations == [], [str(v) for v in mock.violations]
 

@@ -275,7 +275,7 @@ def test_custom_ca_bundle_is_accepted(
         "context": ssl.create_default_context(cafile=str(ca)),
     }[kind]
     with wp.ProductionService(tls_url, TOKEN, verify=verify, retry=FAST) as service:
-        assert str(service.server_version()).startswith("24.2")
+        assert str(service.server_version()).startswith("2026.3")
 
 
 def test_verification_off_works_but_warns(tls_url: str, caplog: pytest.LogCaptureFixture) -> None:
@@ -285,7 +285,7 @@ def test_verification_off_works_but_warns(tls_url: str, caplog: pytest.LogCaptur
         warnings = [r for r in caplog.records if "verification is OFF" in r.getMessage()]
         assert len(warnings) == 1
         assert warnings[0].levelno == logging.WARNING
-        assert str(service.server_version()).startswith("24.2")
+        assert str(service.server_version()).startswith("2026.3")
     finally:
         service.close()
 

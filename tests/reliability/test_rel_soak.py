@@ -324,6 +324,16 @@ def soak(
     )
 
 
+# Every error style and the changes feed off and on (the stations must cope with each;
+# with the feed off, the consumer finds nothing and nothing may be left pending).
+SOAK_VARIANTS = [
+    pytest.param(("text", False), id="text-feed-off"),
+    pytest.param(("webapi", True), id="webapi-feed-on"),
+    pytest.param(("problem", True), id="problem-feed-on"),
+]
+
+
+@pytest.mark.parametrize("app", SOAK_VARIANTS, indirect=True)
 def test_soak_in_process(
     app: MockApp, admin: MockAdmin, sleeps: Sleeps, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -340,7 +350,10 @@ def test_soak_in_process(
         sync_client.close()
     assert recovered > 0, "no Take was ever recovered: the faults missed the point"
     with capsys.disabled():
-        print(f"\nsoak in-process ({'long' if LONG else 'bounded'}, seed {SEED}): {figures}")
+        variant = f"errors {app.error_style}, feed {'on' if app.store.log_unit_changes else 'off'}"
+        print(
+            f"\nsoak in-process ({'long' if LONG else 'bounded'}, seed {SEED}, {variant}): {figures}"
+        )
 
 
 def test_soak_over_sockets(

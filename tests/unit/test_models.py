@@ -17,6 +17,7 @@ from pywats_production.models import (
     BoxBuildRequirement,
     ChildUnitCheck,
     ChildUnitCheckItem,
+    Drift,
     Process,
     ProcessVerification,
     Product,
@@ -32,7 +33,9 @@ from pywats_production.models import (
     UnitChange,
     UnitTag,
     UnitVerificationGrade,
+    add_drift_handler,
     parse_wire_datetime,
+    parsing,
 )
 from pywats_production.phase import UnitPhase
 
@@ -160,32 +163,78 @@ def test_unit_unknown_phase_bits_survive_round_trip():
 
 
 @pytest.mark.parametrize(
-    ("data", "field"),
+    ("data", "member"),
     [
-        ({"serialNumber": 5}, "serialNumber"),
-        ({"revision": ["A"]}, "revision"),
-        ({"unitPhaseId": "16"}, "unitPhaseId"),
-        ({"unitPhaseId": -1}, "unitPhaseId"),
-        ({"unitPhaseId": True}, "unitPhaseId"),
-        ({"unitPhaseId": 16.0}, "unitPhaseId"),
-        ({"serialDate": 12345}, "serialDate"),
-        ({"serialDate": "not a date"}, "serialDate"),
-        ({"processCode": 1.5}, "processCode"),
-        ({"processCode": [1]}, "processCode"),
-        ({"tags": {"key": "x"}}, "tags"),
-        ({"tags": ["x"]}, "tags[0]"),
-        ({"tags": [{"change": "added"}]}, "change"),
-        ({"product": "PCBA"}, "product"),
-        ({"product": {"state": "active"}}, "state"),
-        ({"productRevision": {"PartNumber": 1}}, "PartNumber"),
-        ({"subUnits": [{"serialNumber": 1}]}, "serialNumber"),
+        ({"serialNumber": 5}, "Unit.serialNumber"),
+        ({"revision": ["A"]}, "Unit.revision"),
+        ({"unitPhaseId": "16"}, "Unit.unitPhaseId"),
+        ({"unitPhaseId": -1}, "Unit.unitPhaseId"),
+        ({"unitPhaseId": True}, "Unit.unitPhaseId"),
+        ({"unitPhaseId": 16.0}, "Unit.unitPhaseId"),
+        ({"serialDate": 12345}, "Unit.serialDate"),
+        ({"serialDate": "not a date"}, "Unit.serialDate"),
+        ({"processCode": 1.5}, "Unit.processCode"),
+        ({"processCode": [1]}, "Unit.processCode"),
+        ({"tags": {"key": "x"}}, "Unit.tags"),
+        ({"tags": ["x"]}, "Unit.tags"),
+        ({"tags": [{"change": "added"}]}, "Tag.change"),
+        ({"product": "PCBA"}, "Unit.product"),
+        ({"product": {"state": "active"}}, "Product.state"),
+        ({"productRevision": {"PartNumber": 1}}, "ProductRevision.PartNumber"),
+        ({"subUnits": [{"serialNumber": 1}]}, "Unit.serialNumber"),
     ],
 )
-def test_unit_wrong_types_name_the_field(data, field):
-    with pytest.raises(WatsResponseError) as info:
-        Unit.from_json(data)
-    assert info.value.field == field
-    assert field in str(info.value)
+def test_unit_wrong_types_are_kept_raw_and_reported(data, member):
+    """A member of an unexpected type never fails the read: it is None, kept raw in the
+    ``extra`` of the model it belongs to, and reported once through the drift hook."""
+    seen: list[Drift] = []
+    remove = add_drift_handler(seen.append)
+    try:
+        with parsing("getUnit"):
+            unit = Unit.from_json({"serialNumber": "SN1", "partNumber": "P1", **data})
+    finally:
+        remove()
+    assert [d.member for d in seen] == [member]
+    assert seen[0].operation == "getUnit"
+    ((key, raw),) = data.items()
+    holder: object = unit
+    if member.split(".")[0] == "Unit" and key != "subUnits":
+        assert unit.extra[key] == raw
+    else:
+        holder = {
+            "tags": lambda: unit.tags[0],
+            "product": lambda: unit.product,
+            "productRevision": lambda: unit.product_revision,
+            "subUnits": lambda: unit.sub_units[0],
+        }[key]()
+        inner_key, inner_raw = next(iter(raw[0].items() if isinstance(raw, list) else raw.items()))
+        assert holder.extra[inner_key] == inner_raw  # type: ignore[attr-defined]
+
+
+def test_drift_is_logged_once_per_kind(caplog):
+    """The same drift (operation, member) is logged once, however often it comes."""
+    caplog.set_level("WARNING", logger="pywats_production.drift")
+    for _ in range(3):
+        with parsing("driftOnceTest"):
+            Unit.from_json({"serialNumber": "S", "partNumber": "P", "batchNumber": 7})
+    logged = [r for r in caplog.records if "driftOnceTest" in r.getMessage()]
+    assert len(logged) == 1
+    assert "Unit.batchNumber" in logged[0].getMessage()
+
+
+def test_drift_handler_can_fail_the_read():
+    """A handler that raises (what a strict mode does) makes the read fail with its error."""
+
+    def strict(drift: Drift) -> None:
+        raise WatsResponseError(f"drift: {drift.member}", field=drift.member)
+
+    remove = add_drift_handler(strict)
+    try:
+        with pytest.raises(WatsResponseError, match=r"Unit\.revision"):
+            Unit.from_json({"serialNumber": "S", "partNumber": "P", "revision": 1})
+    finally:
+        remove()
+    assert Unit.from_json({"serialNumber": "S", "partNumber": "P", "revision": 1}).revision is None
 
 
 def test_from_json_refuses_non_object():
@@ -570,8 +619,9 @@ def test_save_units_result_lenient_errors():
     assert result.error_count == 2
     assert result.errors == ('{"serialNumber":"A","message":"m"}', "b")
     assert SaveUnitsResult.from_json({}).ok
-    with pytest.raises(WatsResponseError):
-        SaveUnitsResult.from_json({"errorCount": "0"})
+    drifted = SaveUnitsResult.from_json({"errorCount": "0", "okCount": 2})
+    assert drifted.extra == {"errorCount": "0"}
+    assert drifted.ok_count == 2
 
 
 @pytest.mark.parametrize(

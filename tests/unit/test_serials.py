@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pywats_production.errors import UnsafeXmlError, WatsInputError, WatsResponseError
-from pywats_production.models import SerialNumberRecord
+from pywats_production.models import Drift, SerialNumberRecord, add_drift_handler
 from pywats_production.serials import (
     CSV_HEADER,
     build_upload,
@@ -260,10 +260,19 @@ def test_export_csv_without_header_is_positional():
         (b"SerialNumber,TakenUtc\nA1,yesterday\n", "takenUtc"),
     ],
 )
-def test_export_csv_bad_values(body, field):
-    with pytest.raises(WatsResponseError) as info:
-        parse_export(body, "CSV")
-    assert info.value.field == field
+def test_export_csv_bad_values_are_kept_raw_and_reported(body, field):
+    """An unreadable cell never fails the export: the record is read, the cell is kept
+    raw in ``extra`` under its wire name, and the drift is reported."""
+    seen: list[Drift] = []
+    remove = add_drift_handler(seen.append)
+    try:
+        (record,) = parse_export(body, "CSV")
+    finally:
+        remove()
+    assert record.serial_number == "A1"
+    assert record.taken is None and record.taken_at is None
+    assert record.extra[field] == body.decode().split("\n")[1].split(",")[1]
+    assert [d.member for d in seen] == [f"export CSV.{field}"]
 
 
 def test_export_csv_row_without_number():

@@ -5,6 +5,7 @@ from .child_unit_check import ChildUnitCheck
 from .child_unit_check_item import ChildUnitCheckItem
 from .problem import Problem
 from .process import Process
+from .process_repair_operation_type_0 import ProcessRepairOperationType0
 from .process_verification import ProcessVerification
 from .product import Product
 from .product_revision import ProductRevision
@@ -20,6 +21,7 @@ from .tag_change_kind import TagChangeKind
 from .unit import Unit
 from .unit_change import UnitChange
 from .unit_verification_grade import UnitVerificationGrade
+from .web_api_error import WebApiError
 
 __all__ = (
     "BoxBuildRequirement",
@@ -27,6 +29,7 @@ __all__ = (
     "ChildUnitCheckItem",
     "Problem",
     "Process",
+    "ProcessRepairOperationType0",
     "ProcessVerification",
     "Product",
     "ProductionBatch",
@@ -42,4 +45,5 @@ __all__ = (
     "Unit",
     "UnitChange",
     "UnitVerificationGrade",
+    "WebApiError",
 )

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.process_repair_operation_type_0 import ProcessRepairOperationType0
+
 
 T = TypeVar("T", bound="Process")
 
@@ -22,7 +26,9 @@ class Process:
         is_repair_operation (bool | None | Unset):
         is_wip_operation (bool | None | Unset):
         process_index (int | None | Unset):
-        state (int | None | Unset):
+        state (int | None | Unset): 0 inactive, 1 active, 2 deleted.
+        repair_operation (None | ProcessRepairOperationType0 | Unset): Sent on repair processes; its members are not
+            recorded (the mock's are the project's reading).
     """
 
     code: int | Unset = UNSET
@@ -33,9 +39,14 @@ class Process:
     is_wip_operation: bool | None | Unset = UNSET
     process_index: int | None | Unset = UNSET
     state: int | None | Unset = UNSET
+    repair_operation: None | ProcessRepairOperationType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.process_repair_operation_type_0 import (
+            ProcessRepairOperationType0,  # noqa: PLC0415
+        )
+
         code = self.code
 
         name = self.name
@@ -76,6 +87,14 @@ class Process:
         else:
             state = self.state
 
+        repair_operation: dict[str, Any] | None | Unset
+        if isinstance(self.repair_operation, Unset):
+            repair_operation = UNSET
+        elif isinstance(self.repair_operation, ProcessRepairOperationType0):
+            repair_operation = self.repair_operation.to_dict()
+        else:
+            repair_operation = self.repair_operation
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -95,11 +114,17 @@ class Process:
             field_dict["processIndex"] = process_index
         if state is not UNSET:
             field_dict["state"] = state
+        if repair_operation is not UNSET:
+            field_dict["repairOperation"] = repair_operation
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.process_repair_operation_type_0 import (
+            ProcessRepairOperationType0,  # noqa: PLC0415
+        )
+
         d = dict(src_dict)
         code = d.pop("code", UNSET)
 
@@ -161,6 +186,25 @@ class Process:
 
         state = _parse_state(d.pop("state", UNSET))
 
+        def _parse_repair_operation(
+            data: object,
+        ) -> None | ProcessRepairOperationType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                repair_operation_type_0 = ProcessRepairOperationType0.from_dict(data)
+
+                return repair_operation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ProcessRepairOperationType0 | Unset, data)
+
+        repair_operation = _parse_repair_operation(d.pop("repairOperation", UNSET))
+
         process = cls(
             code=code,
             name=name,
@@ -170,6 +214,7 @@ class Process:
             is_wip_operation=is_wip_operation,
             process_index=process_index,
             state=state,
+            repair_operation=repair_operation,
         )
 
         process.additional_properties = d

@@ -13,15 +13,18 @@ T = TypeVar("T", bound="SaveUnitsResult")
 
 @_attrs_define
 class SaveUnitsResult:
-    """Outcome of PUT Units. Only errorCount is known; every other field is kept as it came.
+    """Outcome of PUT Units. A real server answers okCount, errorCount and errors; insert and update counts are the
+    project's reading; every other field is kept as it came.
 
-    Attributes:
-        error_count (int | None | Unset):
-        insert_count (int | None | Unset):
-        update_count (int | None | Unset):
-        errors (list[str] | None | Unset):
+        Attributes:
+            ok_count (int | None | Unset):
+            error_count (int | None | Unset):
+            insert_count (int | None | Unset):
+            update_count (int | None | Unset):
+            errors (list[str] | None | Unset):
     """
 
+    ok_count: int | None | Unset = UNSET
     error_count: int | None | Unset = UNSET
     insert_count: int | None | Unset = UNSET
     update_count: int | None | Unset = UNSET
@@ -29,6 +32,12 @@ class SaveUnitsResult:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        ok_count: int | None | Unset
+        if isinstance(self.ok_count, Unset):
+            ok_count = UNSET
+        else:
+            ok_count = self.ok_count
+
         error_count: int | None | Unset
         if isinstance(self.error_count, Unset):
             error_count = UNSET
@@ -59,6 +68,8 @@ class SaveUnitsResult:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
+        if ok_count is not UNSET:
+            field_dict["okCount"] = ok_count
         if error_count is not UNSET:
             field_dict["errorCount"] = error_count
         if insert_count is not UNSET:
@@ -73,6 +84,15 @@ class SaveUnitsResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+
+        def _parse_ok_count(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        ok_count = _parse_ok_count(d.pop("okCount", UNSET))
 
         def _parse_error_count(data: object) -> int | None | Unset:
             if data is None:
@@ -119,6 +139,7 @@ class SaveUnitsResult:
         errors = _parse_errors(d.pop("errors", UNSET))
 
         save_units_result = cls(
+            ok_count=ok_count,
             error_count=error_count,
             insert_count=insert_count,
             update_count=update_count,

@@ -18,27 +18,34 @@ class SerialNumberRecord:
 
     Attributes:
         serial_number (str | Unset):
-        taken (bool | None | Unset):
+        taken (bool | datetime.datetime | None | Unset): Taken or not; Virinco's protocol types it as a date-time
+            (taken, at that time).
         taken_utc (datetime.datetime | None | Unset):
+        seq (int | None | Unset): Sequence number in the pool (Virinco's protocol).
         ref_sn (None | str | Unset):
         ref_pn (None | str | Unset):
+        ref_stn (None | str | Unset): Station (Virinco's protocol name).
         station_name (None | str | Unset):
     """
 
     serial_number: str | Unset = UNSET
-    taken: bool | None | Unset = UNSET
+    taken: bool | datetime.datetime | None | Unset = UNSET
     taken_utc: datetime.datetime | None | Unset = UNSET
+    seq: int | None | Unset = UNSET
     ref_sn: None | str | Unset = UNSET
     ref_pn: None | str | Unset = UNSET
+    ref_stn: None | str | Unset = UNSET
     station_name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         serial_number = self.serial_number
 
-        taken: bool | None | Unset
+        taken: bool | None | str | Unset
         if isinstance(self.taken, Unset):
             taken = UNSET
+        elif isinstance(self.taken, datetime.datetime):
+            taken = self.taken.isoformat()
         else:
             taken = self.taken
 
@@ -49,6 +56,12 @@ class SerialNumberRecord:
             taken_utc = self.taken_utc.isoformat()
         else:
             taken_utc = self.taken_utc
+
+        seq: int | None | Unset
+        if isinstance(self.seq, Unset):
+            seq = UNSET
+        else:
+            seq = self.seq
 
         ref_sn: None | str | Unset
         if isinstance(self.ref_sn, Unset):
@@ -61,6 +74,12 @@ class SerialNumberRecord:
             ref_pn = UNSET
         else:
             ref_pn = self.ref_pn
+
+        ref_stn: None | str | Unset
+        if isinstance(self.ref_stn, Unset):
+            ref_stn = UNSET
+        else:
+            ref_stn = self.ref_stn
 
         station_name: None | str | Unset
         if isinstance(self.station_name, Unset):
@@ -77,10 +96,14 @@ class SerialNumberRecord:
             field_dict["taken"] = taken
         if taken_utc is not UNSET:
             field_dict["takenUtc"] = taken_utc
+        if seq is not UNSET:
+            field_dict["seq"] = seq
         if ref_sn is not UNSET:
             field_dict["refSN"] = ref_sn
         if ref_pn is not UNSET:
             field_dict["refPN"] = ref_pn
+        if ref_stn is not UNSET:
+            field_dict["refStn"] = ref_stn
         if station_name is not UNSET:
             field_dict["stationName"] = station_name
 
@@ -91,12 +114,20 @@ class SerialNumberRecord:
         d = dict(src_dict)
         serial_number = d.pop("serialNumber", UNSET)
 
-        def _parse_taken(data: object) -> bool | None | Unset:
+        def _parse_taken(data: object) -> bool | datetime.datetime | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(bool | None | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                taken_type_1 = datetime.datetime.fromisoformat(data)
+
+                return taken_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(bool | datetime.datetime | None | Unset, data)
 
         taken = _parse_taken(d.pop("taken", UNSET))
 
@@ -117,6 +148,15 @@ class SerialNumberRecord:
 
         taken_utc = _parse_taken_utc(d.pop("takenUtc", UNSET))
 
+        def _parse_seq(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        seq = _parse_seq(d.pop("seq", UNSET))
+
         def _parse_ref_sn(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -135,6 +175,15 @@ class SerialNumberRecord:
 
         ref_pn = _parse_ref_pn(d.pop("refPN", UNSET))
 
+        def _parse_ref_stn(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ref_stn = _parse_ref_stn(d.pop("refStn", UNSET))
+
         def _parse_station_name(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -148,8 +197,10 @@ class SerialNumberRecord:
             serial_number=serial_number,
             taken=taken,
             taken_utc=taken_utc,
+            seq=seq,
             ref_sn=ref_sn,
             ref_pn=ref_pn,
+            ref_stn=ref_stn,
             station_name=station_name,
         )
 
