@@ -23,11 +23,12 @@ import httpx
 
 from . import _calls
 from ._calls import FileFormat
-from ._config import ServiceConfig, env_settings, make_config
+from ._config import ServiceConfig, check_token, env_settings, make_config
 from ._core import Call, CallState, Hook, Instrumentation, RetryStep, UnknownOutcome, too_large
 from ._drift import DriftMonitor
 from ._recovery import Attribution, PendingTake, TakeLedger, attribute, plan_take, utcnow
 from ._timing import RequestBudget, agather, aresolve, asleep
+from ._transport import ERROR_BODY_CAP, BodyTooLarge, abounded, aread_capped, install_deadline
 from .errors import (
     AmbiguousOutcomeError,
     ChildAlreadyHasParentError,
@@ -36,6 +37,7 @@ from .errors import (
     ServerError,
     WatsConnectionError,
     WatsError,
+    WatsInputError,
     WatsResponseError,
     WatsTimeoutError,
 )
@@ -114,18 +116,33 @@ def _chunks_disjoint(calls: Sequence[Call[SaveUnitsResult]]) -> bool:
     return True
 
 
-async def _read_capped(response: httpx.Response, limit: int) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_large(limit, int(declared), str(response.request.url))
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit, size, str(response.request.url))
-        chunks.append(chunk)
-    return b"".join(chunks)
+async def _read_answer(response: httpx.Response, limit: int) -> httpx.Response:
+    # Every answer is read with a cap on its inflated size; an error answer is cut (its
+    # start says what went wrong), a success past the cap is refused. The body is never a
+    # local of the send loop: tracebacks that show locals would show it.
+    error = response.status_code >= 400
+    try:
+        return _settled(
+            response,
+            await aread_capped(response, ERROR_BODY_CAP if error else limit, truncate=error),
+        )
+    except BodyTooLarge as exc:
+        raise too_large(limit, exc.received, str(response.request.url)) from None
+    except ValueError as exc:
+        raise WatsResponseError(f"{response.request.url.path}: {exc}") from None
+
+
+def _settled(response: httpx.Response, body: bytes) -> httpx.Response:
+    """Return the answer as a read response (its body already inflated)."""
+    if body is not _content_if_read(response):
+        # What Response.read() would have stored. Set in place: building a new Response
+        # costs as much as all the rest of the SDK's own work on a call.
+        response._content = body
+    return response
+
+
+def _content_if_read(response: httpx.Response) -> bytes | None:
+    return getattr(response, "_content", None)
 
 
 class AsyncProductionService:
@@ -139,7 +156,8 @@ class AsyncProductionService:
         base_url: the server's root URL, e.g. ``https://wats.example.com``.
         token: the token created in the WATS Control Panel -> Tokens, sent verbatim as
             ``Authorization: Basic <token>`` (username/password ended with server 2025.2:
-            support:22271978608284); None for no auth.
+            support:22271978608284); None for no auth. It must be one line of header-safe
+            characters; bytes are decoded as ASCII.
         timeout: seconds, or an ``httpx.Timeout``; finite by default.
         verify: TLS verification: True, a CA bundle path, an ``ssl.SSLContext``, or
             False (logs a warning).
@@ -152,6 +170,10 @@ class AsyncProductionService:
             :class:`pywats_production.otel.OpenTelemetryInstrumentation`.
         requests_per_minute: optional client-side request budget (off by default).
         save_concurrency: chunks of ``save_units`` in flight at once.
+        trust_env: whether the service's own client honours the proxy variables
+            (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``): a proxy named
+            there receives every request, the token included. False ignores them
+            (see ``docs/reliability.md``).
         strict: raise :class:`~pywats_production.errors.ContractDriftError` on any answer
             with a member, value or type the contract does not describe (for contract
             tests); by default such members are kept in ``extra`` and each kind of drift
@@ -159,6 +181,10 @@ class AsyncProductionService:
         pins: pin files (``wats-production pin``) of server versions verified with this
             SDK; ``check_compatibility()`` then answers MATCHES or DIFFERS by them.
             Default: the paths in ``WATS_PINS`` (``os.pathsep``-separated), if set.
+
+    Raises:
+        WatsInputError: any setting of the wrong kind or out of range (a token with a
+            line break, ``timeout=nan``, a ``base_url`` with a query string, ...).
 
     Example:
         >>> async def main() -> None:
@@ -171,7 +197,7 @@ class AsyncProductionService:
     def __init__(
         self,
         base_url: str,
-        token: str | None = None,
+        token: str | bytes | None = None,
         *,
         timeout: float | httpx.Timeout | None = None,
         verify: bool | str | Path | ssl.SSLContext = True,
@@ -182,12 +208,18 @@ class AsyncProductionService:
         instrumentation: Instrumentation | None = None,
         requests_per_minute: float | None = None,
         save_concurrency: int = 4,
+        trust_env: bool = True,
         strict: bool = False,
         pins: Sequence[str | Path] | None = None,
     ) -> None:
+        try:
+            secret = check_token(token)
+        finally:
+            # Out of this frame's locals: a traceback showing them must not show the token.
+            token = None
         self._config = make_config(
             base_url,
-            token,
+            secret,
             timeout=timeout,
             verify=verify,
             retry=retry,
@@ -196,6 +228,7 @@ class AsyncProductionService:
             instrumentation=instrumentation,
             requests_per_minute=requests_per_minute,
             save_concurrency=save_concurrency,
+            trust_env=trust_env,
             strict=strict,
             pins=pins,
         )
@@ -207,6 +240,7 @@ class AsyncProductionService:
             # every request instead would cost more than anything else the SDK adds.
             http_client = httpx.AsyncClient(**self._config.client_args(), headers=self._headers)  # type: ignore[arg-type]
             self._headers = {}
+        install_deadline(http_client)
         self._client = http_client
         self._budget = (
             RequestBudget(self._config.requests_per_minute)
@@ -277,7 +311,9 @@ class AsyncProductionService:
         return self._config
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._config.base_url!r})"
+        # getattr: a traceback showing locals may call this before __init__ finished.
+        config = getattr(self, "_config", None)
+        return f"{type(self).__name__}(base_url={config.base_url if config else None!r})"
 
     async def close(self) -> None:
         """Close the service's own HTTP client (a client given to it is left open).
@@ -303,6 +339,11 @@ class AsyncProductionService:
     # ------------------------------------------------------------------ the engine
 
     def _new_state(self, call: Call[T], retry: RetryPolicy | None) -> CallState[T]:
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise WatsInputError(
+                f"retry must be a RetryPolicy (e.g. RetryPolicy.never()), not {retry!r}",
+                parameter="retry",
+            )
         return CallState(
             call,
             retry or self._config.retry,
@@ -322,37 +363,29 @@ class AsyncProductionService:
         # A caller that must see the call's state afterwards (Take, assembly) passes its own.
         if state is None:
             state = self._new_state(call, retry)
-        large = call.op.large_body
         limit = self._config.max_response_bytes
         try:
             while True:
                 if self._budget is not None:
-                    await asleep(self._budget.reserve())
+                    wait = self._budget.reserve(state.remaining)
+                    if wait is None:
+                        # The next free slot lies past the deadline: fail now, not then.
+                        raise state.out_of_time(
+                            "the request budget has no slot before the deadline"
+                        )
+                    await asleep(wait)
                 request = state.next_request(self._client)
                 try:
-                    if large:
-                        response = await self._client.send(request, stream=True)
+                    async with abounded(state.remaining):
+                        streamed = await self._client.send(request, stream=True)
                         try:
-                            body = await _read_capped(response, limit)
+                            response = await _read_answer(streamed, limit)
                         finally:
-                            await response.aclose()
-                        response = httpx.Response(
-                            response.status_code,
-                            headers=[
-                                (k, v)
-                                for k, v in response.headers.multi_items()
-                                if k.lower() not in ("content-encoding", "transfer-encoding")
-                            ],
-                            content=body,
-                            request=request,
-                        )
-                    else:
-                        response = await self._client.send(request)
-                        body = response.content
+                            await streamed.aclose()
                 except httpx.HTTPError as exc:
                     step = state.failed(exc)
                 else:
-                    outcome = state.answered(response, body)
+                    outcome = state.answered(response)
                     if not isinstance(outcome, RetryStep):
                         return outcome
                     step = outcome
@@ -800,8 +833,19 @@ class AsyncProductionService:
                 only_in_sequence,
                 format,
             )
-        async with self._takes.hold(take):
-            return await self._take(call, take, retry)
+        handed: list[str] | None = None
+        try:
+            async with self._takes.ahold(take):
+                # Bound on the line of the call itself: from the moment _take has returned,
+                # an interrupt (Ctrl-C, a cancellation) before the caller has the numbers
+                # lists the take as pending.
+                handed = await self._take(call, take, retry)
+                self._takes.delivered(take, handed)
+            return handed
+        except BaseException as exc:
+            if handed is not None:
+                self._takes.pend(attrs.evolve(take, ended=utcnow()), _pending_reason(exc))
+            raise
 
     async def _take(
         self, call: Call[list[str]], take: PendingTake, retry: RetryPolicy | None
@@ -829,7 +873,8 @@ class AsyncProductionService:
                     state, delay = following
                     await asleep(delay)
                     continue
-                self._takes.delivered(take, numbers)
+                # in_doubt stays set: until the caller's frame holds the numbers, an
+                # interrupt must leave this take pending (take_serial_numbers settles it).
                 return numbers
         except AmbiguousOutcomeError:
             raise
@@ -940,7 +985,7 @@ class AsyncProductionService:
         return (await self._settle_take(take, retry)).numbers
 
     async def _settle_take(self, take: PendingTake, retry: RetryPolicy | None) -> Attribution:
-        async with self._takes.hold(take):
+        async with self._takes.ahold(take):
             records = await self._lookup_take(take, retry)
             shared = self._takes.shared(take)
             found = attribute(take, records, self._takes.excluded(take), shared=shared)

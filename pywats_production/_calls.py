@@ -18,8 +18,8 @@ import httpx
 
 from ._core import Call, T, make_call
 from ._json import JsonValue
-from ._validate import _FORBIDDEN as _FORBIDDEN_TEXT
 from ._validate import (
+    check_unit,
     optional_text,
     require_datetime,
     require_int32,
@@ -68,6 +68,11 @@ def _json(response: httpx.Response) -> object:
         raise WatsResponseError(
             f"{response.request.method} {response.request.url.path}: answer is not JSON"
         ) from exc
+    except RecursionError:
+        raise WatsResponseError(
+            f"{response.request.method} {response.request.url.path}: answer is JSON nested "
+            "too deeply to read"
+        ) from None
 
 
 def _object(response: httpx.Response) -> dict[str, object]:
@@ -155,14 +160,9 @@ def save_units_chunks(units: Iterable[Unit], chunk_size: int) -> list[Call[SaveU
             raise WatsInputError(
                 f"units[{index}] is a {type(unit).__name__}, not a Unit", parameter="units"
             )
-        sn, pn = unit.serial_number, unit.part_number
-        # The common case in one cheap test; anything doubtful goes through the full
-        # check, which names the offending unit (this loop runs 10,000 times per save).
-        if not (type(sn) is str and type(pn) is str and sn.strip() and pn.strip()) or (
-            _FORBIDDEN_TEXT.search(sn) or _FORBIDDEN_TEXT.search(pn)
-        ):
-            require_text(sn, f"units[{index}].serial_number")
-            require_text(pn, f"units[{index}].part_number")
+        # Every field is checked: bytes, NaN or a lone surrogate would otherwise fail
+        # inside httpx or json, after other chunks were already written.
+        check_unit(unit, f"units[{index}]")
         append(unit.to_wire())
     calls = []
     for start in range(0, len(wire), chunk_size):
@@ -399,7 +399,13 @@ def upload_serial_numbers(
     name = require_text(type_name, "type_name")
     fmt = normalize_format(format)
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise WatsInputError(
+                f"data holds a lone surrogate at position {exc.start}, which is not text",
+                parameter="data",
+            ) from None
     if not isinstance(data, bytes | bytearray) or not data:
         raise WatsInputError("data must be non-empty bytes or str", parameter="data")
     mime = "application/xml" if fmt == "XML" else "text/csv"
@@ -466,7 +472,7 @@ def server_version() -> Call[ServerVersion]:
         # read, and the raw text is kept when no known member holds the version.
         try:
             data = json.loads(r.content) if r.content else None
-        except ValueError:
+        except (ValueError, RecursionError):
             return ServerVersion.parse(r.text)
         if data is None:
             raise WatsResponseError("server version: empty answer")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import ssl
 from collections.abc import Sequence
@@ -12,7 +13,9 @@ import attrs
 import httpx
 
 from ._core import Hook, Instrumentation
-from .errors import WatsInputError, register_secret
+from ._secrets import register_secret
+from ._transport import ACCEPT_ENCODING
+from .errors import WatsInputError
 from .pins import Pin, load_pins, pins_from_env
 from .retry import RetryPolicy
 
@@ -104,6 +107,9 @@ class ServiceConfig:
             off the contract instead of keeping the member in ``extra``.
         pins: the pins loaded from ``pins=`` or ``WATS_PINS`` (see :mod:`pywats_production.pins`).
         pinned_server_versions: the server versions of ``pins`` (read-only).
+        trust_env: whether the service's own HTTP client honours the proxy variables
+            (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) and
+            ``SSL_CERT_FILE``; a proxy in them sees every request, token included.
 
     """
 
@@ -118,6 +124,7 @@ class ServiceConfig:
     instrumentation: Instrumentation | None = None
     requests_per_minute: float | None = None
     save_concurrency: int = 4
+    trust_env: bool = True
     strict: bool = False
     pins: tuple[Pin, ...] = ()
 
@@ -131,6 +138,8 @@ class ServiceConfig:
         from pywats_production_api._meta import DEFAULT_HEADERS
 
         headers = dict(DEFAULT_HEADERS)
+        # Only encodings the SDK can inflate under its size cap (see _transport).
+        headers["Accept-Encoding"] = ACCEPT_ENCODING
         if self.token is not None:
             headers["Authorization"] = f"Basic {self.token.reveal()}"
         return headers
@@ -143,12 +152,93 @@ class ServiceConfig:
             "verify": _ssl_context(self.verify),
             "limits": self.limits,
             "follow_redirects": False,
+            "trust_env": self.trust_env,
         }
+
+
+def _number(value: object, parameter: str, *, integer: bool = False) -> float:
+    """Return ``value`` as a finite number, refusing bools, NaN, infinities and non-numbers."""
+    ok = isinstance(value, int) if integer else isinstance(value, int | float)
+    if not ok or isinstance(value, bool):
+        kind = "an integer" if integer else "a number"
+        raise WatsInputError(
+            f"{parameter} must be {kind}, not {type(value).__name__}", parameter=parameter
+        )
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        raise WatsInputError(f"{parameter} must be finite, got {value!r}", parameter=parameter)
+    return number
+
+
+def _check_timeout(timeout: object) -> httpx.Timeout:
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, httpx.Timeout):
+        for part, value in timeout.as_dict().items():
+            if value is not None and (
+                not isinstance(value, int | float) or not math.isfinite(value) or value <= 0
+            ):
+                raise WatsInputError(
+                    f"timeout.{part} must be a finite number of seconds > 0, got {value!r}",
+                    parameter="timeout",
+                )
+        return timeout
+    seconds = _number(timeout, "timeout")
+    if seconds <= 0:
+        raise WatsInputError("timeout must be > 0 seconds", parameter="timeout")
+    return httpx.Timeout(seconds, connect=min(seconds, 5.0))
+
+
+def check_token(token: object) -> Secret | None:
+    """Return the token as a :class:`Secret`, refusing one that cannot go in a header.
+
+    ``bytes`` are decoded as ASCII. The token is never shown in the error, nor left in
+    the locals of a frame of the traceback (``capture_locals=True`` shows them).
+
+    Raises:
+        WatsInputError: not text, or characters a header cannot carry (a line break, as
+            ``base64.encodebytes`` inserts every 76 columns; a control or non-ASCII
+            character).
+
+    """
+    problem, secret = _token_problem(token)
+    token = None  # out of this frame's locals before anything is raised
+    if problem is not None:
+        raise WatsInputError(problem, parameter="token")
+    return secret
+
+
+def _token_problem(token: object) -> tuple[str | None, Secret | None]:
+    if token is None:
+        return None, None
+    if isinstance(token, Secret):
+        secret = token
+    elif isinstance(token, bytes | bytearray):
+        try:
+            secret = Secret(bytes(token).decode("ascii"))
+        except UnicodeDecodeError:
+            return "token must be ASCII text (base64 of user:password); these bytes are not", None
+    elif isinstance(token, str):
+        secret = Secret(token)
+    else:
+        return f"token must be a str, not {type(token).__name__}", None
+    token = None
+    value = secret.reveal().strip()
+    if not value:
+        return None, None
+    bad = next((c for c in value if not ("\x21" <= c <= "\x7e" or c == " ")), None)
+    if bad is not None:
+        what = "a line break" if bad in "\r\n" else f"the character U+{ord(bad):04X}"
+        return (
+            f"token contains {what}, which an HTTP header cannot carry (a base64 token must "
+            "be one line: use base64.b64encode, not encodebytes)"
+        ), None
+    return None, secret if secret.reveal() == value else Secret(value)
 
 
 def make_config(
     base_url: str,
-    token: str | Secret | None,
+    token: str | bytes | Secret | None,
     *,
     timeout: float | httpx.Timeout | None,
     verify: bool | str | Path | ssl.SSLContext,
@@ -160,11 +250,20 @@ def make_config(
     save_concurrency: int,
     strict: bool = False,
     pins: Sequence[str | Path] | None = None,
+    trust_env: bool = True,
 ) -> ServiceConfig:
-    """Validate constructor arguments and build a :class:`ServiceConfig`."""
+    """Validate constructor arguments and build a :class:`ServiceConfig`.
+
+    Raises:
+        WatsInputError: any setting that is of the wrong kind or out of range.
+
+    """
     if not isinstance(base_url, str) or not base_url.strip():
         raise WatsInputError("base_url must be a non-empty URL", parameter="base_url")
-    url = httpx.URL(base_url.strip())
+    try:
+        url = httpx.URL(base_url.strip())
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise WatsInputError("base_url is not a valid URL", parameter="base_url") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise WatsInputError(
             f"base_url must be an http(s) URL with a host, not {base_url!r}", parameter="base_url"
@@ -173,22 +272,38 @@ def make_config(
         raise WatsInputError(
             "base_url must not carry credentials; pass token= instead", parameter="base_url"
         )
-    if isinstance(token, str):
-        token = Secret(token.strip()) if token.strip() else None
-    if token is not None:
-        register_secret(token.reveal())
-    if timeout is None:
-        http_timeout = DEFAULT_TIMEOUT
-    elif isinstance(timeout, httpx.Timeout):
-        http_timeout = timeout
-    else:
-        if timeout <= 0:
-            raise WatsInputError("timeout must be > 0 seconds", parameter="timeout")
-        http_timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
-    if requests_per_minute is not None and requests_per_minute <= 0:
+    if url.query or url.fragment or "?" in base_url or "#" in base_url:
+        # Every request path is appended to base_url: a query would end up before it.
+        raise WatsInputError(
+            "base_url must not have a query string or fragment", parameter="base_url"
+        )
+    secret = token if isinstance(token, Secret) else check_token(token)
+    token = None
+    if secret is not None:
+        register_secret(secret.reveal())
+    http_timeout = _check_timeout(timeout)
+    if not (isinstance(verify, bool | str | Path | ssl.SSLContext)):
+        raise WatsInputError(
+            "verify must be True, False, a CA bundle path or an ssl.SSLContext",
+            parameter="verify",
+        )
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        raise WatsInputError(
+            f"retry must be a RetryPolicy (e.g. RetryPolicy.never()), not {retry!r}",
+            parameter="retry",
+        )
+    if max_response_bytes is not None and (
+        _number(max_response_bytes, "max_response_bytes", integer=True) < 1
+    ):
+        raise WatsInputError("max_response_bytes must be >= 1", parameter="max_response_bytes")
+    if requests_per_minute is not None and (
+        _number(requests_per_minute, "requests_per_minute") <= 0
+    ):
         raise WatsInputError("requests_per_minute must be > 0", parameter="requests_per_minute")
-    if save_concurrency < 1:
+    if _number(save_concurrency, "save_concurrency", integer=True) < 1:
         raise WatsInputError("save_concurrency must be >= 1", parameter="save_concurrency")
+    if not isinstance(trust_env, bool):
+        raise WatsInputError("trust_env must be True or False", parameter="trust_env")
     if not isinstance(strict, bool):
         raise WatsInputError("strict must be True or False", parameter="strict")
     if isinstance(pins, str | Path):
@@ -196,7 +311,7 @@ def make_config(
     loaded = pins_from_env() if pins is None else load_pins(pins)
     return ServiceConfig(
         base_url=str(url).rstrip("/"),
-        token=token,
+        token=secret,
         timeout=http_timeout,
         verify=verify,
         retry=retry or RetryPolicy(),
@@ -207,6 +322,7 @@ def make_config(
         save_concurrency=save_concurrency,
         strict=strict,
         pins=loaded,
+        trust_env=trust_env,
     )
 
 

@@ -26,6 +26,7 @@ from .errors import (
     WatsApiError,
     WatsConnectionError,
     WatsError,
+    WatsInputError,
     WatsResponseError,
     WatsTimeoutError,
     error_from_response,
@@ -273,9 +274,12 @@ def _retry_after(response: httpx.Response) -> float | None:
     if value is None:
         return None
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "nan" is no number of seconds: read it as unreadable, not as "no wait".
+        return 1.0 if seconds != seconds else max(seconds, 0.0)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -289,12 +293,20 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _sent(exc: httpx.HTTPError) -> bool:
     """Whether the request may have reached the server before ``exc``.
 
-    Only failures to open a connection (refused, unreachable, TLS handshake, proxy) or to
-    get one from the pool prove that nothing was sent; anything later may have reached
+    Only failures to open a connection (refused, unreachable, TLS handshake, proxy), to
+    get one from the pool, or the HTTP layer's refusal to write the request prove that
+    nothing was sent; anything later may have reached
     the server, even if the error is a write error.
     """
+    # LocalProtocolError: the HTTP layer refused to write the request (a header value
+    # with a line break, say): it raises before the head goes out.
     return not isinstance(
-        exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ProxyError
+        exc,
+        httpx.ConnectError
+        | httpx.ConnectTimeout
+        | httpx.PoolTimeout
+        | httpx.ProxyError
+        | httpx.LocalProtocolError,
     )
 
 
@@ -310,6 +322,15 @@ def _capped_timeout(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout |
         write=limit if timeout.write is None else min(timeout.write, limit),
         pool=limit if timeout.pool is None else min(timeout.pool, limit),
     )
+
+
+class _RequestHeaders(dict[str, str]):
+    """A plain dict of request headers whose repr hides the Authorization value."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr({k: "[secure]" if k.lower() == "authorization" else v for k, v in self.items()})
 
 
 class UnknownOutcome(Exception):
@@ -425,7 +446,9 @@ class CallState(Generic[T]):
         call_headers = request_args.get("headers")
         # The service's headers (auth, Accept, User-Agent) win over the builder's, except
         # the Accept of an operation that answers a file (Take, Export: set in _calls).
-        headers = {**call_headers, **self._headers} if call_headers else dict(self._headers)
+        # Their repr masks Authorization: a traceback that shows locals shows no token.
+        headers = _RequestHeaders(call_headers) if call_headers else _RequestHeaders()
+        headers.update(self._headers)
         if call_headers and "Accept" in call_headers:
             headers["Accept"] = call_headers["Accept"]
         headers["X-Request-ID"] = self.request_id
@@ -437,14 +460,22 @@ class CallState(Generic[T]):
             # The URL httpx's relative merge would give (base path + path), built as text at
             # a third of the cost: this runs on every attempt of every call.
             url = base.rstrip("/") + url
-        request = client.build_request(
-            request_args["method"],
-            url,
-            params=request_args.get("params"),
-            json=request_args.get("json"),
-            files=request_args.get("files"),
-            headers=headers,
-        )
+        try:
+            request = client.build_request(
+                request_args["method"],
+                url,
+                params=request_args.get("params"),
+                json=request_args.get("json"),
+                files=request_args.get("files"),
+                headers=headers,
+            )
+        except (httpx.InvalidURL, UnicodeEncodeError, ValueError) as exc:
+            # Arguments httpx cannot put in a request (a URL over 64 KiB, say): bad input,
+            # and nothing was sent.
+            raise WatsInputError(
+                f"{self.call.op.name}: the request cannot be built from these arguments "
+                f"({type(exc).__name__}: {str(exc)[:200]})"
+            ) from None
         if capped is not None:
             request.extensions["timeout"] = capped.as_dict()
         self.in_doubt = True
@@ -541,8 +572,13 @@ class CallState(Generic[T]):
             raise self._finish(UnknownOutcome(error, self.attempts, self.request_id, None))
         raise self._finish(error)
 
-    def answered(self, response: httpx.Response, body: bytes) -> T | RetryStep:
-        """Handle an answer: return the parsed result, a retry step, or raise."""
+    def answered(self, response: httpx.Response) -> T | RetryStep:
+        """Handle a read answer: return the parsed result, a retry step, or raise.
+
+        The body is only read inside helpers that have returned before anything is raised:
+        a traceback that shows locals (``capture_locals=True``) never shows what the
+        server sent (which may echo the token).
+        """
         status = response.status_code
         if status < 300:
             self._report(status, None, False)
@@ -556,7 +592,10 @@ class CallState(Generic[T]):
             finally:
                 if scope is not None:
                     DRIFT_SCOPE.reset(scope)
-            self.in_doubt = False
+            if self.call.op.reliability.replayable:
+                self.in_doubt = False
+            # else (a Take): the caller clears in_doubt once the result is in its hands or
+            # ledger, so an interrupt in between still leaves the numbers findable.
             self._finish(None)
             return result
         # A 5xx may come after the work was done; any other refusal means it was not.
@@ -572,23 +611,48 @@ class CallState(Generic[T]):
         self._report(status, None, delay is not None)
         if delay is not None:
             return RetryStep(delay)
+        error = self._refusal(response, retry_after)
+        if status >= 500 and not self.call.op.reliability.replayable:
+            # The server may have taken numbers before failing.
+            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id, status))
+        raise self._finish(error)
+
+    def _refusal(self, response: httpx.Response, retry_after: float | None) -> WatsApiError:
         info = self._info
         assert info is not None
-        error = error_from_response(
-            status=status,
+        return error_from_response(
+            status=response.status_code,
             method=info.method,
             url=info.url,
-            body=body,
+            body=response.content,
             content_type=response.headers.get("content-type"),
             request_id=self.request_id,
             attempts=self.attempts,
             operation=info.operation,
             retry_after=retry_after,
         )
-        if status >= 500 and not self.call.op.reliability.replayable:
-            # The server may have taken numbers before failing.
-            raise self._finish(UnknownOutcome(error, self.attempts, self.request_id, status))
-        raise self._finish(error)
+
+    def out_of_time(self, why: str) -> BaseException:
+        """End the call before its next attempt is sent: no time is left for it.
+
+        Returns the error to raise: a :class:`WatsTimeoutError` that says the request was
+        not sent, or an :class:`UnknownOutcome` when an earlier attempt of a call that
+        cannot be replayed may have been applied.
+        """
+        op = self.call.op
+        info = self._info
+        error = WatsTimeoutError(
+            f"{op.method} {op.path}: {why}",
+            method=op.method,
+            url=info.url if info else op.path,
+            request_id=self.request_id,
+            attempts=self.attempts,
+            operation=op.name,
+            request_sent=False,
+        )
+        if self.any_in_doubt and not op.reliability.replayable:
+            return self._finish(UnknownOutcome(error, self.attempts, self.request_id, None))
+        return self._finish(error)
 
     def _finish(self, error: BaseException | None) -> BaseException:
         """End the call once: log a failure, record it for capture_calls, end the scope."""

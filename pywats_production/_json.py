@@ -100,4 +100,6 @@ def parse_json(body: bytes | str, *, what: str = "response") -> JsonValue:
         raise WatsResponseError(
             f"{what} is not valid JSON ({exc}); it starts with {text!r}"
         ) from exc
+    except RecursionError:
+        raise WatsResponseError(f"{what} is JSON nested too deeply to read") from None
     return value

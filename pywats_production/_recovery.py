@@ -26,10 +26,13 @@ Everything here is free of I/O; the services run the lookups.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
+import weakref
 from collections import deque
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
@@ -275,11 +278,10 @@ def attribute(
 class _Entry:
     """The locks of one key and how many holders and waiters use it."""
 
-    __slots__ = ("alock", "tlock", "users")
+    __slots__ = ("alock", "users")
 
     def __init__(self) -> None:
         self.alock: asyncio.Lock | None = None
-        self.tlock: threading.Lock | None = None
         self.users = 0
 
 
@@ -289,6 +291,19 @@ class _Gate:
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._entries: dict[Key, _Entry] = {}
+        # Thread locks live as long as someone holds or waits for them (the `with`
+        # statement keeps a reference); the entry then goes by itself.
+        self._thread_locks: weakref.WeakValueDictionary[Key, threading.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def thread_lock(self, key: Key) -> threading.Lock:
+        with self._guard:
+            lock = self._thread_locks.get(key)
+            if lock is None:
+                lock = threading.Lock()
+                self._thread_locks[key] = lock
+            return lock
 
     def enter(self, key: Key) -> _Entry:
         with self._guard:
@@ -307,15 +322,14 @@ class _Gate:
 
 
 class _Hold:
-    """Holds the gate of one key, in ``async with`` (asyncio) or in ``with`` (threads)."""
+    """Holds the gate of one key in ``async with`` (the sync service holds a plain lock)."""
 
-    __slots__ = ("_entry", "_gate", "_key", "_mode")
+    __slots__ = ("_entry", "_gate", "_key")
 
     def __init__(self, gate: _Gate, key: Key | None) -> None:
         self._gate = gate
         self._key = key
         self._entry: _Entry | None = None
-        self._mode = ""
 
     async def __aenter__(self) -> None:
         if self._key is None:
@@ -330,28 +344,9 @@ class _Hold:
         except BaseException:
             self._gate.leave(self._key)
             raise
-        self._entry, self._mode = entry, "async"
+        self._entry = entry
 
     async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._release()
-
-    def __enter__(self) -> None:
-        if self._key is None:
-            return
-        entry = self._gate.enter(self._key)
-        with self._gate._guard:
-            if entry.tlock is None:
-                entry.tlock = threading.Lock()
-            lock = entry.tlock
-        lock.acquire()
-        self._entry, self._mode = entry, "sync"
-
-    def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
@@ -363,10 +358,8 @@ class _Hold:
         entry, self._entry = self._entry, None
         if entry is None or self._key is None:
             return
-        if self._mode == "async" and entry.alock is not None:
+        if entry.alock is not None:
             entry.alock.release()
-        elif entry.tlock is not None:
-            entry.tlock.release()
         self._gate.leave(self._key)
 
 
@@ -386,9 +379,23 @@ class TakeLedger:
         self._delivered: deque[tuple[dt.datetime, str, str, Sequence[str]]] = deque()
         self._gate = _Gate()
 
-    def hold(self, take: PendingTake) -> _Hold:
-        """Serialise Takes that share a caller reference (no-op for an SDK reference)."""
+    def ahold(self, take: PendingTake) -> _Hold:
+        """Serialise Takes that share a caller reference, in ``async with`` (asyncio).
+
+        A no-op for an SDK reference.
+        """
         return _Hold(self._gate, None if take.auto_reference else take.key)
+
+    def hold(self, take: PendingTake) -> AbstractContextManager[object]:
+        """Serialise Takes that share a caller reference, in ``with`` (threads).
+
+        Returns the key's ``threading.Lock`` itself: its ``__enter__`` and ``__exit__`` are
+        C code, so no KeyboardInterrupt can land between acquiring it and the ``with``
+        block that releases it, nor inside the release. A no-op for an SDK reference.
+        """
+        if take.auto_reference:
+            return contextlib.nullcontext()
+        return self._gate.thread_lock(take.key)
 
     @property
     def pending(self) -> tuple[PendingTake, ...]:

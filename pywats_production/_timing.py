@@ -80,10 +80,18 @@ class RequestBudget:
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def reserve(self) -> float:
-        """Reserve a slot for one request and return the wait until it, in seconds."""
+    def reserve(self, max_wait: float | None = None) -> float | None:
+        """Reserve a slot for one request and return the wait until it, in seconds.
+
+        Args:
+            max_wait: the longest acceptable wait; when the next free slot is further
+                away, nothing is reserved and None is returned.
+
+        """
         with self._lock:
             now: float = self._clock()  # type: ignore[operator]
             slot = max(now, self._next)
+            if max_wait is not None and slot - now > max_wait:
+                return None
             self._next = slot + self.interval
             return slot - now

@@ -23,6 +23,7 @@ __all__ = [
     "require_int32",
     "require_quantity",
     "require_text",
+    "check_unit",
 ]
 
 INT32_MIN: Final = -(2**31)
@@ -31,6 +32,12 @@ INT32_MAX: Final = 2**31 - 1
 # C0 controls and DEL cannot be typed at a station and break URLs, CSV and XML; lone
 # surrogates cannot be encoded as UTF-8 at all.
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+# Free text in a JSON body (xml_data) may hold line breaks and tabs; never lone surrogates.
+_FORBIDDEN_FREE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+MAX_TEXT_CHARS: Final = 4096
+"""Longest text argument: percent-encoded, even 4-byte characters keep a URL under the
+64 KiB httpx accepts (the server's own limits are not published, see docs/reliability.md)."""
 
 
 def _type_error(parameter: str, expected: str, value: object) -> TypeError:
@@ -52,8 +59,8 @@ def require_text(value: object, parameter: str) -> str:
 
     Raises:
         TypeError: ``value`` is not a str.
-        WatsInputError: It is empty, only whitespace, or holds a control character (C0 or
-            DEL) or a lone surrogate.
+        WatsInputError: It is empty, only whitespace, longer than 4096 characters, or
+            holds a control character (C0 or DEL) or a lone surrogate.
 
     Example:
         >>> require_text("SN-001", "serial_number")
@@ -66,6 +73,11 @@ def require_text(value: object, parameter: str) -> str:
         value = str.__str__(value)  # a str subclass (a str enum, say): take its text
     if not value.strip():
         raise WatsInputError(f"{parameter} must not be empty or blank", parameter=parameter)
+    if len(value) > MAX_TEXT_CHARS:
+        raise WatsInputError(
+            f"{parameter} is {len(value)} characters long; at most {MAX_TEXT_CHARS} are sent",
+            parameter=parameter,
+        )
     match = _FORBIDDEN.search(value)
     if match is not None:
         raise WatsInputError(
@@ -254,3 +266,82 @@ def format_datetime(value: dt.datetime) -> str:
         except OverflowError:
             raise WatsInputError(f"{value.isoformat()} is outside the UTC range") from None
     return value.replace(tzinfo=None).isoformat() + "Z"
+
+
+class _WrongFieldType(WatsInputError, TypeError):
+    """A model field of the wrong Python type: bad input (WatsInputError) and a TypeError."""
+
+
+def _unit_text(value: object, name: str, free: bool = False) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise _WrongFieldType(
+            f"{name} must be a str or None, not {type(value).__name__}", parameter=name
+        )
+    if value.isascii() and value.isprintable():
+        return  # the common case, one C-speed test
+    match = (_FORBIDDEN_FREE if free else _FORBIDDEN).search(value)
+    if match is not None:
+        what = (
+            "a lone surrogate" if "\ud800" <= match.group() <= "\udfff" else "a control character"
+        )
+        raise WatsInputError(
+            f"{name} contains {what} ({match.group()!r}) at position {match.start()}",
+            parameter=name,
+        )
+
+
+def check_unit(unit: object, where: str) -> None:
+    """Check the fields of a unit about to be saved (``where`` names it, e.g. ``units[3]``).
+
+    Raises:
+        WatsInputError: a field of the wrong kind (bytes, a string ``serial_date``, a bool
+            or non-finite ``phase``), a control character or lone surrogate in a text, a
+            NaN ``process_code``.
+
+    """
+    get = unit.__getattribute__
+    for field in ("serial_number", "part_number"):
+        value = get(field)
+        if not isinstance(value, str):
+            raise _WrongFieldType(
+                f"{where}.{field} must be a str, not {type(value).__name__}",
+                parameter=f"{where}.{field}",
+            )
+        if (
+            not (value.isascii() and value.isprintable() and value.strip())
+            or len(value) > MAX_TEXT_CHARS
+        ):
+            require_text(value, f"{where}.{field}")
+    _unit_text(get("revision"), f"{where}.revision")
+    _unit_text(get("batch_number"), f"{where}.batch_number")
+    _unit_text(get("current_location"), f"{where}.current_location")
+    _unit_text(get("xml_data"), f"{where}.xml_data", free=True)
+    serial_date = get("serial_date")
+    if serial_date is not None and not isinstance(serial_date, dt.datetime):
+        raise _WrongFieldType(
+            f"{where}.serial_date must be a datetime or None, not {type(serial_date).__name__}",
+            parameter=f"{where}.serial_date",
+        )
+    phase = get("phase")
+    if phase is not None and (
+        isinstance(phase, bool) or not isinstance(phase, int) or not 0 <= phase <= INT32_MAX
+    ):
+        raise WatsInputError(
+            f"{where}.phase must be a UnitPhase (or its int value), not {phase!r}",
+            parameter=f"{where}.phase",
+        )
+    code = get("process_code")
+    if code is not None:
+        if isinstance(code, str):
+            _unit_text(code, f"{where}.process_code")
+        elif (
+            isinstance(code, bool)
+            or not isinstance(code, int)
+            or not INT32_MIN <= code <= INT32_MAX
+        ):
+            raise WatsInputError(
+                f"{where}.process_code must be a str or an int32, not {code!r}",
+                parameter=f"{where}.process_code",
+            )

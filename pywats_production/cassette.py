@@ -55,6 +55,7 @@ from urllib.parse import quote, quote_plus, unquote
 import attrs
 
 from ._json import JsonValue
+from ._secrets import MIN_SECRET_CHARS, _Forms
 from .errors import WatsInputError
 
 __all__ = [
@@ -80,7 +81,7 @@ RESPONSE_HEADERS: Final = frozenset(
     {"content-type", "retry-after", "allow", "location", "www-authenticate", "x-request-id"}
 )
 REDACTED: Final = "[redacted]"
-_MIN_SECRET_CHARS: Final = 6
+_MIN_SECRET_CHARS: Final = MIN_SECRET_CHARS
 
 # --------------------------------------------------------------------------- secrets
 
@@ -127,6 +128,10 @@ class Scrubber:
                     base64.urlsafe_b64encode(raw).decode("ascii").rstrip("="),
                 }
             )
+        # The SDK's own masking (_secrets) knows further forms (per-character JSON,
+        # percent and HTML escapes, line-wrapped base64); it runs after these, on this
+        # capture's secrets only (nothing is added to the process-wide registry).
+        self._escaped = tuple(_Forms(s) for s in secrets if len(s) >= _MIN_SECRET_CHARS)
         # Longest first: a password inside "user:password" must not split the longer form.
         self.forms: tuple[str, ...] = tuple(sorted(forms, key=len, reverse=True))
         lowered = {f for f in self.forms if "%" in f}
@@ -145,6 +150,9 @@ class Scrubber:
         value = self._pattern.sub(REDACTED, value)
         if self._ci is not None:
             value = self._ci.sub(REDACTED, value)
+        for forms in self._escaped:
+            if not forms.anchors or any(a in value for a in forms.anchors):
+                value = forms.text.sub(REDACTED, value)
         return value
 
     def json(self, value: JsonValue) -> JsonValue:

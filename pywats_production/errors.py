@@ -30,21 +30,22 @@ contract mock does), otherwise guessed from the message text for the assembly op
 real server's texts are not published; see :func:`error_from_response`).
 
 No error ever shows credentials: URLs lose their ``user:password@`` part and secret-looking
-query values, and ``Basic``/``Bearer`` tokens echoed in a server message are masked.
+query values, and ``Basic``/``Bearer`` tokens echoed in a server message are masked (the
+forms a secret can take are known to :mod:`pywats_production._secrets`). Reading an error
+body and guessing the reason of a refusal is :mod:`pywats_production._classify`'s work.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import http
-import json
 import pickle
 import re
-import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import ClassVar, Final
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from ._classify import classify
+from ._secrets import redact_bytes, redact_text, register_secret, sanitize_url
 
 __all__ = [
     "AmbiguousOutcomeError",
@@ -83,22 +84,9 @@ MAX_MESSAGE_CHARS: Final = 500
 MAX_BODY_BYTES: Final = 4096
 """Longest error body kept on :attr:`WatsApiError.body`."""
 
-_MAX_PROBLEM_PARSE: Final = 64 * 1024
-
 # --- text hygiene -----------------------------------------------------------------------
 
 _CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f\s]+")
-# A credential after "Basic", "Bearer" or "token": at least 8 token characters that do not
-# read as a plain word (a digit, one of +/=_~-., or a capital after the first letter), so
-# "Basic validation failed" stays readable while "Basic dXNlcjpwYXNz" is masked.
-_TOKEN_TEXT = re.compile(
-    r"(?i)\b(basic|bearer|token)([\s:=]+)"
-    r"((?=[A-Za-z0-9+/=._~-]*(?:[0-9+/=._~-]|(?-i:[A-Za-z][A-Z])))[A-Za-z0-9+/=._~-]{8,})"
-)
-_TOKEN_BYTES = re.compile(_TOKEN_TEXT.pattern.encode())
-_USERINFO_TEXT = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]*@")
-_USERINFO_BYTES = re.compile(rb"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]*@")
-_SECRET_QUERY_KEY = re.compile(r"(?i)(token|pass(word|wd)?|secret|api[-_]?key|auth|credential)")
 
 
 def _one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
@@ -107,86 +95,6 @@ def _one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     if len(text) > limit:
         text = text[: limit - 3].rstrip() + "..."
     return text
-
-
-# Exact secrets the services were given (a token, its decoded ``user:password``, the
-# password), masked wherever a server might echo them without a "Basic" in front.
-_KNOWN_SECRETS: list[str] = []
-_SECRETS_LOCK = threading.Lock()
-_MIN_SECRET_CHARS: Final = 6
-
-
-def register_secret(token: str) -> None:
-    """Mask ``token`` in every error text from now on (the services call this).
-
-    A Basic token is also decoded: its ``user:password`` and its password are masked too
-    (when at least 6 characters long, so that short values do not blank out plain words).
-
-    Args:
-        token: The token as given to a service.
-
-    """
-    values = [token]
-    try:
-        decoded = base64.b64decode(token, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        decoded = ""
-    if ":" in decoded:
-        values += [decoded, decoded.partition(":")[2]]
-    with _SECRETS_LOCK:
-        for value in values:
-            if len(value) >= _MIN_SECRET_CHARS and value not in _KNOWN_SECRETS:
-                _KNOWN_SECRETS.append(value)
-                # Longest first: a password inside "user:password" must not split it.
-                _KNOWN_SECRETS.sort(key=len, reverse=True)
-
-
-def _redact_text(text: str) -> str:
-    text = _USERINFO_TEXT.sub(r"\1", text)
-    for secret in _KNOWN_SECRETS:
-        if secret in text:
-            text = text.replace(secret, "[redacted]")
-    return _TOKEN_TEXT.sub(r"\1\2[redacted]", text)
-
-
-def _redact_bytes(data: bytes) -> bytes:
-    data = _USERINFO_BYTES.sub(rb"\1", data)
-    for secret in _KNOWN_SECRETS:
-        encoded = secret.encode("utf-8")
-        if encoded in data:
-            data = data.replace(encoded, b"[redacted]")
-    return _TOKEN_BYTES.sub(rb"\1\2[redacted]", data)
-
-
-def sanitize_url(url: str) -> str:
-    """Remove credentials from a URL: ``user:password@``, secret-looking query values, fragment.
-
-    Args:
-        url: An absolute or relative URL.
-
-    Returns:
-        The URL without a userinfo part; the value of any query parameter whose name looks
-        like a secret (token, password, secret, api key, auth, credential) is replaced by
-        ``[redacted]``.
-
-    Example:
-        >>> sanitize_url("https://bob:pw@wats.example.com/api/x?apiKey=abc&n=1")
-        'https://wats.example.com/api/x?apiKey=[redacted]&n=1'
-
-    """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return _USERINFO_TEXT.sub(r"\1", url.split("#", 1)[0])
-    netloc = parts.netloc.rpartition("@")[2]
-    query = parts.query
-    if query and _SECRET_QUERY_KEY.search(query):
-        pairs = []
-        for pair in query.split("&"):
-            key, sep, _value = pair.partition("=")
-            pairs.append(f"{key}=[redacted]" if sep and _SECRET_QUERY_KEY.search(key) else pair)
-        query = "&".join(pairs)
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
 def _target(url: str) -> str:
@@ -231,13 +139,22 @@ class WatsError(Exception):
     _unpicklable: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, message: str = "") -> None:
+        # Masked here, once: args, message, repr, pickles and tracebacks all carry this text.
+        message = redact_text(message) if message else message
         super().__init__(message)
         self.message: str = message
 
     def __str__(self) -> str:
-        return _one_line(_redact_text(self.message), 2000)
+        return _one_line(redact_text(self.message), 2000)
 
     def __repr__(self) -> str:
+        try:
+            return self._repr()
+        except AttributeError:
+            # Called before __init__ finished (a traceback showing locals): no crash.
+            return f"{type(self).__name__}(<incomplete>)"
+
+    def _repr(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
 
     def __reduce__(
@@ -267,7 +184,7 @@ class WatsInputError(WatsError, ValueError):
         super().__init__(message)
         self.parameter: str | None = parameter
 
-    def __repr__(self) -> str:
+    def _repr(self) -> str:
         return f"{type(self).__name__}({str(self)!r}, parameter={self.parameter!r})"
 
 
@@ -422,7 +339,7 @@ class WatsApiError(WatsError):
         retry_after: float | None = None,
         body: bytes = b"",
     ) -> None:
-        message = _one_line(_redact_text(message))
+        message = _one_line(redact_text(message))
         super().__init__(message)
         self.status: int = status
         self.method: str = method.upper()
@@ -433,7 +350,8 @@ class WatsApiError(WatsError):
         self.attempts: int = attempts
         self.operation: str | None = operation
         self.retry_after: float | None = retry_after
-        self.body: bytes = _redact_bytes(body[:MAX_BODY_BYTES])
+        # Masked before it is cut: a secret across the cut must not leave its first half.
+        self.body: bytes = redact_bytes(body[: MAX_BODY_BYTES * 2])[:MAX_BODY_BYTES]
 
     def __str__(self) -> str:
         text = f"{self.status} {_reason(self.status)}: {self.method} {_target(self.url)}"
@@ -454,7 +372,7 @@ class WatsApiError(WatsError):
             text += f" ({', '.join(notes)})"
         return _one_line(text, 2000)
 
-    def __repr__(self) -> str:
+    def _repr(self) -> str:
         return (
             f"{type(self).__name__}(status={self.status}, method={self.method!r}, "
             f"url={self.url!r}, message={self.message!r}, code={self.code!r}, "
@@ -611,105 +529,6 @@ _REASON_CLASSES: Final[dict[str, tuple[type[WatsApiError], type[WatsApiError]]]]
     "sequence_unavailable": (_SequenceUnavailableBadRequest, _SequenceUnavailableConflict),
 }
 
-# Guesses from message text, for servers that send no Problem code. Order matters: the
-# first match wins, most specific first. "not found" is checked before these by the caller.
-_Rules = tuple[tuple[str, "re.Pattern[str]"], ...]
-_ADD_CHILD_RULES: Final[_Rules] = (
-    ("would_create_loop", re.compile(r"\b(loop|cycle|cyclic|circular)")),
-    ("child_has_parent", re.compile(r"\balready\b|\bhas (a |an )?(existing )?parent\b")),
-    ("child_not_finalized", re.compile(r"finali[sz]ed|\bphase\b")),
-    ("not_in_box_build", re.compile(r"box ?build|not valid|\bmatch")),
-)
-_REMOVE_CHILD_RULES: Final[_Rules] = (
-    ("not_linked", re.compile(r"not linked|relation|does not exist|not (a )?child|no parent")),
-)
-_TAKE_RULES: Final[_Rules] = (("sequence_unavailable", re.compile(r"sequen|contiguous")),)
-_NOT_FOUND_TEXT = re.compile(r"not found|unknown (unit|parent|child)")
-
-
-def _operation_kind(operation: str | None, url: str) -> str | None:
-    text = re.sub(r"[^a-z]", "", (operation or "").lower())
-    path = urlsplit(url).path.lower() if url else ""
-    if "addchildunit" in text or path.endswith("/addchildunit"):
-        return "add"
-    if "removechildunit" in text or path.endswith("/removechildunit"):
-        return "remove"
-    if "take" in text or path.endswith("/serialnumbers/take"):
-        return "take"
-    return None
-
-
-def _reason_from_text(kind: str | None, message: str) -> str | None:
-    if kind is None:
-        return None
-    text = message.lower()
-    rules: _Rules
-    if kind == "take":
-        rules = _TAKE_RULES
-    else:
-        if _NOT_FOUND_TEXT.search(text):
-            return None
-        rules = _ADD_CHILD_RULES if kind == "add" else _REMOVE_CHILD_RULES
-    for reason, pattern in rules:
-        if pattern.search(text):
-            return reason
-    return "assembly" if kind in ("add", "remove") else None
-
-
-_HTML_TITLE = re.compile(rb"(?is)<title[^>]*>(.*?)</title>")
-_HTML_TAG = re.compile(r"<[^>]+>")
-_MESSAGE_KEYS: Final = ("detail", "message", "title", "error_description", "error")
-
-
-def _problem_fields(body: bytes, content_type: str | None) -> tuple[str, str | None, str | None]:
-    """Read (message, code, parameter) from an error body of any shape."""
-    if not body:
-        return "", None, None
-    ctype = (content_type or "").lower()
-    head = body[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    looks_json = "json" in ctype or head[:1] in (b"{", b"[", b'"')
-    if looks_json and len(body) <= _MAX_PROBLEM_PARSE:
-        try:
-            data = json.loads(body.lstrip(b"\xef\xbb\xbf"))
-        except ValueError:
-            data = None
-        if isinstance(data, str):
-            return data, None, None
-        if isinstance(data, dict):
-            return _from_problem(data)
-    if "html" in ctype or head[:5].lower() in (b"<!doc", b"<html"):
-        match = _HTML_TITLE.search(body[:_MAX_PROBLEM_PARSE])
-        if match:
-            return match.group(1).decode("utf-8", "replace"), None, None
-        return _HTML_TAG.sub(" ", body[:2048].decode("utf-8", "replace")), None, None
-    return body[: MAX_MESSAGE_CHARS * 4].decode("utf-8", "replace"), None, None
-
-
-def _from_problem(data: dict[str, object]) -> tuple[str, str | None, str | None]:
-    lower = {k.lower(): v for k, v in data.items() if isinstance(k, str)}
-    message = ""
-    for key in _MESSAGE_KEYS:
-        value = lower.get(key)
-        if isinstance(value, str) and value.strip():
-            message = value
-            break
-    code = lower.get("code")
-    parameter = lower.get("parameter")
-    # ASP.NET validation answers: {"errors"|"modelState": {"field": ["text", ...]}}
-    fields = lower.get("errors") or lower.get("modelstate")
-    if isinstance(fields, dict) and fields:
-        first_key, first_value = next(iter(fields.items()))
-        texts = first_value if isinstance(first_value, list) else [first_value]
-        detail = "; ".join(str(t) for t in texts if t is not None)
-        message = f"{message} ({first_key}: {detail})" if message else f"{first_key}: {detail}"
-        if parameter is None and len(fields) == 1 and isinstance(first_key, str):
-            parameter = first_key.rpartition(".")[2] or None
-    return (
-        message,
-        code if isinstance(code, str) and code else str(code) if isinstance(code, int) else None,
-        parameter if isinstance(parameter, str) and parameter else None,
-    )
-
 
 def error_from_response(
     *,
@@ -757,15 +576,12 @@ def error_from_response(
         (True, True)
 
     """
-    message, code, parameter = _problem_fields(body, content_type)
+    message, code, parameter, reason = classify(
+        status=status, body=body, content_type=content_type, operation=operation, url=url
+    )
     cls = ServerError if status >= 500 else _STATUS_CLASSES.get(status, WatsApiError)
-    if status in (400, 409):
-        if code is not None:
-            reason = code if code in _REASON_CLASSES and code != "assembly" else None
-        else:
-            reason = _reason_from_text(_operation_kind(operation, url), message)
-        if reason is not None:
-            cls = _REASON_CLASSES[reason][0 if status == 400 else 1]
+    if reason is not None:
+        cls = _REASON_CLASSES[reason][0 if status == 400 else 1]
     return cls(
         status=status,
         method=method,
@@ -840,7 +656,7 @@ class WatsConnectionError(WatsError):
         notes.append("request was sent" if self.request_sent else "request not sent")
         return _one_line(f"{text} ({', '.join(notes)})", 2000)
 
-    def __repr__(self) -> str:
+    def _repr(self) -> str:
         return (
             f"{type(self).__name__}(method={self.method!r}, url={self.url!r}, "
             f"message={self.message!r}, request_sent={self.request_sent}, "
@@ -996,7 +812,7 @@ class AmbiguousOutcomeError(WatsError):
             text += f" ({', '.join(notes)})"
         return _one_line(text, 2000)
 
-    def __repr__(self) -> str:
+    def _repr(self) -> str:
         return (
             f"{type(self).__name__}(operation={self.operation!r}, message={self.message!r}, "
             f"request_id={self.request_id!r}, attempts={self.attempts}, "

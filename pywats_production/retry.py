@@ -9,10 +9,14 @@ deadline, and how far a server's ``Retry-After`` is honoured.
 from __future__ import annotations
 
 import enum
+import math
 import random
 from collections.abc import Callable
+from typing import Any
 
 import attrs
+
+from .errors import WatsInputError
 
 __all__ = ["Reliability", "RetryPolicy"]
 
@@ -47,6 +51,38 @@ def _default_random() -> float:
     return random.random()  # noqa: S311
 
 
+def _finite(low: float, *, strict: bool = False, high: float | None = None) -> Any:
+    """Return an attrs validator: a finite number (no bool), >= low (> low if strict), <= high."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        name = attribute.name
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise WatsInputError(
+                f"RetryPolicy.{name} must be a number, not {type(value).__name__}", parameter=name
+            )
+        if not math.isfinite(value):
+            # NaN compares false with everything: it would switch the bound off silently.
+            raise WatsInputError(
+                f"RetryPolicy.{name} must be finite, got {value!r}", parameter=name
+            )
+        if value < low or (strict and value == low) or (high is not None and value > high):
+            bound = f"> {low:g}" if strict else f">= {low:g}"
+            if high is not None:
+                bound += f" and <= {high:g}"
+            raise WatsInputError(
+                f"RetryPolicy.{name} must be {bound}, got {value!r}", parameter=name
+            )
+
+    return check
+
+
+def _attempts(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise WatsInputError(
+            f"RetryPolicy.max_attempts must be an int >= 1, got {value!r}", parameter="max_attempts"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
     """How a call is retried.
@@ -70,15 +106,13 @@ class RetryPolicy:
 
     """
 
-    max_attempts: int = attrs.field(default=4, validator=attrs.validators.ge(1))
-    initial_backoff: float = attrs.field(default=0.2, validator=attrs.validators.ge(0))
-    max_backoff: float = attrs.field(default=5.0, validator=attrs.validators.ge(0))
-    multiplier: float = attrs.field(default=2.0, validator=attrs.validators.ge(1))
-    jitter: float = attrs.field(
-        default=0.5, validator=[attrs.validators.ge(0), attrs.validators.le(1)]
-    )
-    deadline: float = attrs.field(default=60.0, validator=attrs.validators.gt(0))
-    retry_after_cap: float = attrs.field(default=30.0, validator=attrs.validators.ge(0))
+    max_attempts: int = attrs.field(default=4, validator=_attempts)
+    initial_backoff: float = attrs.field(default=0.2, validator=_finite(0))
+    max_backoff: float = attrs.field(default=5.0, validator=_finite(0))
+    multiplier: float = attrs.field(default=2.0, validator=_finite(1))
+    jitter: float = attrs.field(default=0.5, validator=_finite(0, high=1))
+    deadline: float = attrs.field(default=60.0, validator=_finite(0, strict=True))
+    retry_after_cap: float = attrs.field(default=30.0, validator=_finite(0))
     retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
     random: Callable[[], float] = attrs.field(default=_default_random, eq=False, repr=False)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ._contract import MAX_BODY_BYTES, BodyTooLarge, load_json
 from ._domain import DomainError
 from ._faults import FaultPlanError
 from ._formats import parse_date_time
@@ -29,13 +30,23 @@ def _ok(value: object) -> Response:
 
 
 async def _body(request: Request) -> object:
-    raw = await request.body()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise BodyTooLarge(MAX_BODY_BYTES)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise BodyTooLarge(MAX_BODY_BYTES)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        return load_json(raw)
     except ValueError as exc:
-        raise AdminError(f"the body is not JSON: {exc}") from None
+        raise AdminError(f"the body is not usable JSON: {exc}") from None
 
 
 def _guard(endpoint: Endpoint) -> Endpoint:
@@ -48,6 +59,8 @@ def _guard(endpoint: Endpoint) -> Endpoint:
             return problem(400, "invalid_admin_request", str(exc))
         except DomainError as exc:
             return problem(exc.status, exc.code, exc.detail, exc.parameter)
+        except BodyTooLarge as exc:
+            return problem(413, "body_too_large", str(exc), headers={"Connection": "close"})
 
     return wrapped
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -18,6 +19,8 @@ from starlette.routing import Route, Router
 from starlette.types import Receive, Scope, Send
 
 from ._contract import (
+    MAX_BODY_BYTES,
+    BodyTooLarge,
     Contract,
     NoRoute,
     Operation,
@@ -155,13 +158,18 @@ def _date(params: Mapping[str, object], name: str) -> datetime | None:
     return parse_date_time(value) if value else None
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive, limit: int = MAX_BODY_BYTES) -> bytes:
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise ConnectionDropped("client disconnected")
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
+        chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
@@ -189,6 +197,7 @@ class MockApp:
         strict: bool = True,
         clock: Callable[[], datetime] | None = None,
         contract: Contract | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
         server_version: str = SERVER_VERSION,
         error_style: str = DEFAULT_ERROR_STYLE,
     ) -> None:
@@ -197,6 +206,7 @@ class MockApp:
             raise ValueError(f"error_style must be one of {', '.join(ERROR_STYLES)}")
         if not isinstance(server_version, str) or not server_version.strip():
             raise ValueError("server_version must be a non-empty text")
+        self.max_body_bytes = max_body_bytes
         self.server_version = server_version
         self.default_error_style = error_style
         self.contract = contract or default_contract()
@@ -349,7 +359,8 @@ class MockApp:
                     # Take the unread body off the socket (without processing it): closing
                     # with unread bytes makes the kernel reset the connection, which the
                     # client would see as a ReadError instead of a clean disconnect.
-                    await _read_body(receive)
+                    with contextlib.suppress(BodyTooLarge):
+                        await _read_body(receive, self.max_body_bytes)
                 await self._drop(send)
             if decision.status is not None:
                 extra = {"Retry-After": str(decision.retry_after)} if decision.retry_after else None
@@ -361,7 +372,24 @@ class MockApp:
                 )(scope, receive, send)
                 return
             drop_after = decision.drop_after
-        body = await _read_body(receive) if operation.body_media else b""
+        body = b""
+        if operation.body_media:
+            declared = headers.get("content-length", "")
+            try:
+                if declared.isdigit() and int(declared) > self.max_body_bytes:
+                    raise BodyTooLarge(self.max_body_bytes)
+                body = await _read_body(receive, self.max_body_bytes)
+            except BodyTooLarge as exc:
+                # Connection: close: the rest of the body is never read, so the connection
+                # cannot carry another request.
+                await self._error(
+                    413,
+                    "body_too_large",
+                    f"the request body is larger than {exc.limit} bytes",
+                    "body",
+                    headers={"Connection": "close"},
+                )(scope, receive, send)
+                return
         query = dict(
             parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         )
@@ -577,6 +605,7 @@ def create_app(
     token: str | None = None,
     strict: bool = True,
     clock: Callable[[], datetime] | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
     server_version: str = SERVER_VERSION,
     error_style: str = DEFAULT_ERROR_STYLE,
 ) -> MockApp:
@@ -588,6 +617,8 @@ def create_app(
         strict: Validate every response against the spec; an off-contract one becomes a
             500 ``contract_violation`` and is recorded in ``store.violations``.
         clock: Returns the current time (UTC); used for taken times and the budget.
+        max_body_bytes: Largest request body read; a larger one is answered 413 (default
+            32 MiB).
         server_version: What GET /api/App/Version answers (default ``2026.3.0``, numbered
             as real servers are).
         error_style: How errors are worded: ``text`` (default: the bare message, as the
@@ -610,6 +641,7 @@ def create_app(
         token=token,
         strict=strict,
         clock=clock,
+        max_body_bytes=max_body_bytes,
         server_version=server_version,
         error_style=error_style,
     )

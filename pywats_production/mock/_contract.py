@@ -53,6 +53,65 @@ class RequestInvalid(Exception):
         self.detail = detail
 
 
+MAX_BODY_BYTES = 32 * 1024 * 1024
+"""Largest request body the mock reads (a 413 beyond): 10,000 units are about 3 MB."""
+
+
+class BodyTooLarge(Exception):
+    """A request body over the mock's limit; answered with 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the request body is larger than {limit} bytes")
+        self.limit = limit
+
+
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of a request body the mock reads (WATS payloads nest three levels)."""
+
+
+def json_problem(value: object, max_depth: int = MAX_JSON_DEPTH) -> str | None:
+    r"""Say what makes a parsed JSON value unusable: too deep, or a lone surrogate.
+
+    A lone surrogate (``"\ud800"`` in the JSON text) cannot be written back as UTF-8:
+    stored, it would break every later answer that shows it (the changes feed, say).
+    """
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _LONE_SURROGATE.search(item):
+                return "the body holds a lone surrogate (\\ud800-\\udfff), which is not text"
+        elif isinstance(item, dict | list):
+            if depth > max_depth:
+                return f"the body nests deeper than {max_depth} levels"
+            if isinstance(item, dict):
+                stack.extend((k, depth + 1) for k in item)
+                stack.extend((v, depth + 1) for v in item.values())
+            else:
+                stack.extend((v, depth + 1) for v in item)
+    return None
+
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def load_json(body: bytes | str) -> object:
+    """Parse a request body, refusing what the mock cannot keep (see :func:`json_problem`).
+
+    Raises:
+        ValueError: not JSON, nested too deeply, or holding a lone surrogate.
+
+    """
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        raise ValueError(f"the body nests deeper than {MAX_JSON_DEPTH} levels") from None
+    problem = json_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 class ResponseInvalid(Exception):
     """A response is off the contract (raised by :meth:`Operation.check_response`)."""
 
@@ -292,9 +351,15 @@ class Operation:
         if not body.strip():
             raise RequestInvalid("body", "the request body is required")
         try:
-            value = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise RequestInvalid("body", f"the request body is not JSON: {exc}") from None
+            value = load_json(body)
+        except ValueError as exc:
+            # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too.
+            what = (
+                "not JSON"
+                if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError)
+                else "not usable JSON"
+            )
+            raise RequestInvalid("body", f"the request body is {what}: {exc}") from None
         if self.body_validator is not None:
             message = self.body_validator.error(value)
             if message is not None:

@@ -42,6 +42,10 @@ _UNIT_TEXT_FIELDS = (
 )
 
 
+MAX_POOL_SIZE = 100_000_000
+"""Largest serial-number pool a seed may declare (its bookkeeping is a byte an address)."""
+
+
 class SeedError(ValueError):
     """A seed document is malformed."""
 
@@ -204,7 +208,11 @@ class Store:
     def _seed_type(raw: Mapping[str, object]) -> SerialType:
         addresses = raw.get("addresses", [])
         if isinstance(addresses, Mapping):
-            pool = Pool(address_range(str(addresses["start"]), int(str(addresses["count"]))))
+            count = int(str(addresses["count"]))
+            if not 0 <= count <= MAX_POOL_SIZE:
+                # The pool's bookkeeping grows with it: a huge count would exhaust memory.
+                raise ValueError(f"addresses.count must be 0..{MAX_POOL_SIZE}, not {count}")
+            pool = Pool(address_range(str(addresses["start"]), count))
         elif isinstance(addresses, list):
             pool = Pool(ExplicitList([str(a) for a in addresses]))
         else:

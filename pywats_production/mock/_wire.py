@@ -143,7 +143,10 @@ def parse_csv(data: bytes) -> list[NumberRow]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileInvalid(f"the file is not UTF-8: {exc}") from None
-    lines = [cells for cells in csv.reader(io.StringIO(text)) if any(c.strip() for c in cells)]
+    try:
+        lines = [cells for cells in csv.reader(io.StringIO(text)) if any(c.strip() for c in cells)]
+    except csv.Error as exc:  # a field over the csv module's limit (128 KiB), a NUL, ...
+        raise FileInvalid(f"the file is not readable CSV: {exc}") from None
     if not lines:
         return []
     columns: Sequence[str] = [h.lower() for h in EXPORT_HEADER]

@@ -57,6 +57,7 @@ class ContractReport:
     failures: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     per_operation: dict[str, int] = field(default_factory=dict)
+    per_mode: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -121,6 +122,7 @@ def run_contract(
                 text = "\n    ".join(str(exc).strip().splitlines()[:25])
                 report.failures.append(f"{operation.label} [{mode.value}]: {text}")
             report.test_cases += count[0]
+            report.per_mode[mode.value] = report.per_mode.get(mode.value, 0) + count[0]
             report.per_operation[operation.label] = (
                 report.per_operation.get(operation.label, 0) + count[0]
             )

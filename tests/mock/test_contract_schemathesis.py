@@ -11,6 +11,9 @@ def test_schemathesis_finds_nothing_on_the_mock() -> None:
     assert report.test_cases > 19 * 2 * 10
     assert report.failures == []
     assert report.violations == []
+    # Negative data (off the spec) is part of the run: every one of it must be refused
+    # with a 4xx (schemathesis' negative_data_rejection and not_a_server_error checks).
+    assert report.per_mode["negative"] > 19 * 5
     assert set(report.per_operation) >= {
         "GET /api/Production/Unit/{serialNumber}/{partNumber}",
         "PUT /api/Production/SerialNumbers",
