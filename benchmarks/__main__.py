@@ -18,7 +18,7 @@ from . import _machine, _verify, _workloads
 from ._servers import TOKEN, mock_server, write_seed
 from ._workloads import Result, Row, Settings
 
-WORKLOADS = ("get_unit", "save_units", "take", "import", "mock", "verify", "pywats")
+WORKLOADS = ("get_unit", "save_units", "iter_units", "take", "import", "mock", "verify", "pywats")
 
 
 def _table(rows: list[Row]) -> str:
@@ -103,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps: tuple[tuple[str, Callable[[], Result]], ...] = (
             ("get_unit", lambda: _workloads.get_unit(url, app_factory, settings)),
             ("save_units", lambda: _workloads.save_units(url, app_factory, settings)),
+            ("iter_units", lambda: _workloads.iter_units(url, settings)),
             ("take", lambda: _workloads.take(url, settings)),
             ("import", lambda: _workloads.imports(settings, work / "pycache", with_pywats)),
             ("mock", lambda: _workloads.mock_throughput(url, settings)),

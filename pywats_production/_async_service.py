@@ -24,10 +24,19 @@ import httpx
 from . import _calls
 from ._calls import FileFormat
 from ._config import ServiceConfig, check_token, env_settings, make_config
-from ._core import Call, CallState, Hook, Instrumentation, RetryStep, UnknownOutcome, too_large
+from ._core import (
+    OPERATIONS,
+    Call,
+    CallState,
+    Hook,
+    Instrumentation,
+    RetryStep,
+    UnknownOutcome,
+    too_large,
+)
 from ._drift import DriftMonitor
 from ._recovery import Attribution, PendingTake, TakeLedger, attribute, plan_take, utcnow
-from ._timing import RequestBudget, agather, aresolve, asleep
+from ._timing import RequestBudget, agather, anew_lock, aresolve, asleep
 from ._transport import ERROR_BODY_CAP, BodyTooLarge, abounded, aread_capped, install_deadline
 from .errors import (
     AmbiguousOutcomeError,
@@ -35,6 +44,8 @@ from .errors import (
     NotFoundError,
     NotLinkedError,
     ServerError,
+    UnitExistsError,
+    UnsupportedOperationError,
     WatsConnectionError,
     WatsError,
     WatsInputError,
@@ -55,6 +66,14 @@ from .models import (
     UnitVerificationGrade,
 )
 from .phase import UnitPhase
+from .query import (
+    DEFAULT_PAGE_SIZE,
+    KEYSET_ORDER,
+    after_key,
+    require_orderby,
+    require_top,
+    unit_filter,
+)
 from .retry import RetryPolicy
 
 if TYPE_CHECKING:
@@ -74,6 +93,24 @@ DEFAULT_MAX_COUNT = 100
 
 # Never equal to a serial number (those cannot hold control characters).
 _UNKNOWN_PARENT = "\x00unknown"
+
+
+def _given_version(value: str | ServerVersion | None) -> ServerVersion | None:
+    if value is None or isinstance(value, ServerVersion):
+        if value is not None and not value.parts:
+            raise WatsInputError(
+                f"server_version {value.text!r} has no version number", parameter="server_version"
+            )
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"server_version must be str or ServerVersion, not {type(value).__name__}")
+    parsed = ServerVersion.parse(value)
+    if not parsed.parts:
+        raise WatsInputError(
+            f"server_version {value!r} has no version number (e.g. 2026.3.0)",
+            parameter="server_version",
+        )
+    return parsed
 
 
 def _log_read_back(operation: str, request_id: str, finding: str) -> None:
@@ -170,6 +207,10 @@ class AsyncProductionService:
             :class:`pywats_production.otel.OpenTelemetryInstrumentation`.
         requests_per_minute: optional client-side request budget (off by default).
         save_concurrency: chunks of ``save_units`` in flight at once.
+        server_version: the server's version (``"2026.3.0"``), when known: operations
+            newer than it raise :class:`UnsupportedOperationError` without a request. Left
+            out, it is read once from ``GET /api/App/Version`` at the first such call;
+            a version that cannot be read lets the calls through.
         trust_env: whether the service's own client honours the proxy variables
             (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``): a proxy named
             there receives every request, the token included. False ignores them
@@ -209,6 +250,7 @@ class AsyncProductionService:
         requests_per_minute: float | None = None,
         save_concurrency: int = 4,
         trust_env: bool = True,
+        server_version: str | ServerVersion | None = None,
         strict: bool = False,
         pins: Sequence[str | Path] | None = None,
     ) -> None:
@@ -217,6 +259,10 @@ class AsyncProductionService:
         finally:
             # Out of this frame's locals: a traceback showing them must not show the token.
             token = None
+        given = _given_version(server_version)
+        self._server_version: ServerVersion | None = given
+        self._version_known = given is not None
+        self._version_lock = anew_lock()
         self._config = make_config(
             base_url,
             secret,
@@ -576,6 +622,387 @@ class AsyncProductionService:
         """
         grade = await self.verify_unit(serial_number, part_number, retry=retry)
         return grade.is_passing
+
+    # ------------------------------------------- one-unit operations (server 2026.3)
+
+    async def query_units(
+        self,
+        filter: str | None = None,
+        *,
+        top: int | None = None,
+        orderby: str | None = None,
+        serial_number: str | None = None,
+        part_number: str | None = None,
+        revision: str | None = None,
+        batch_number: str | None = None,
+        phase: UnitPhase | int | str | None = None,
+        process_code: str | int | None = None,
+        current_location: str | None = None,
+        serial_date_from: dt.datetime | dt.date | str | None = None,
+        serial_date_to: dt.datetime | dt.date | str | None = None,
+        has_sub_unit_part_number: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> list[Unit]:
+        """Find units: one page of at most ``top`` (server 2026.3 or newer).
+
+        The keyword fields build an OData filter where every value is quoted and escaped
+        (see :func:`pywats_production.query.unit_filter`): a serial number holding ``'``
+        matches exactly that serial number and never changes the filter's meaning.
+        ``filter`` is a raw OData ``$filter`` for experts, combined with the fields by
+        ``and``. For every matching unit across pages, use :meth:`iter_units`.
+
+        Args:
+            filter: raw OData filter, e.g. ``"startswith(serialNumber, 'SN-2026')"``.
+            top: most units to return, 1 to 1000 (the server's default is 100).
+            orderby: OData sort order, e.g. ``"serialDate desc"``.
+            serial_number: the serial number equals this.
+            part_number: the part number equals this.
+            revision: the revision equals this.
+            batch_number: the batch number equals this.
+            phase: the phase is this (UnitPhase, number or name).
+            process_code: the current process code is this.
+            current_location: the current location equals this.
+            serial_date_from: serial date at or after this (naive = UTC).
+            serial_date_to: serial date at or before this (naive = UTC).
+            has_sub_unit_part_number: some direct sub-unit has this part number.
+            retry: overrides the service's retry policy.
+
+        Returns:
+            The matching units, in the server's order (or ``orderby``).
+
+        Raises:
+            WatsInputError: a bad value or ``top`` outside 1..1000 (nothing is sent).
+            UnsupportedOperationError: the server is older than 2026.3 (nothing is sent
+                to the query route).
+            BadRequestError: the server refused the filter.
+
+        Example:
+            >>> units = await wats.query_units(part_number="PCBA-100", phase="Finalized",
+            ...                                top=50)  # doctest: +SKIP
+
+        """
+        text = unit_filter(
+            filter,
+            serial_number=serial_number,
+            part_number=part_number,
+            revision=revision,
+            batch_number=batch_number,
+            phase=phase,
+            process_code=process_code,
+            current_location=current_location,
+            serial_date_from=serial_date_from,
+            serial_date_to=serial_date_to,
+            has_sub_unit_part_number=has_sub_unit_part_number,
+        )
+        call = _calls.query_units(
+            text,
+            None if top is None else require_top(top),
+            None if orderby is None else require_orderby(orderby),
+        )
+        await self._require("queryUnits", "query_units")
+        return await self._run(call, retry)
+
+    async def iter_units(
+        self,
+        filter: str | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        serial_number: str | None = None,
+        part_number: str | None = None,
+        revision: str | None = None,
+        batch_number: str | None = None,
+        phase: UnitPhase | int | str | None = None,
+        process_code: str | int | None = None,
+        current_location: str | None = None,
+        serial_date_from: dt.datetime | dt.date | str | None = None,
+        serial_date_to: dt.datetime | dt.date | str | None = None,
+        has_sub_unit_part_number: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncIterator[Unit]:
+        """Iterate over every matching unit, exactly once, in pages (server 2026.3+).
+
+        Pages are read by key (keyset paging), never by position: sorted by serial number
+        then part number, each page asks for the units after the last one seen. A unit
+        added or removed while iterating therefore never makes another unit be skipped
+        or repeated; an added unit is seen when it sorts after the current page. The
+        filter arguments are those of :meth:`query_units`.
+
+        Args:
+            filter: raw OData filter, combined with the fields by ``and``.
+            page_size: units per request, 1 to 1000.
+            serial_number: see :meth:`query_units` (likewise the other fields).
+            part_number: the part number equals this.
+            revision: the revision equals this.
+            batch_number: the batch number equals this.
+            phase: the phase is this.
+            process_code: the current process code is this.
+            current_location: the current location equals this.
+            serial_date_from: serial date at or after this.
+            serial_date_to: serial date at or before this.
+            has_sub_unit_part_number: some direct sub-unit has this part number.
+            retry: overrides the service's retry policy for each page.
+
+        Yields:
+            Each matching unit once, in serial-number, part-number order.
+
+        Raises:
+            WatsInputError: a bad value or ``page_size`` (before any request).
+            UnsupportedOperationError: the server is older than 2026.3.
+            WatsResponseError: the server answered a unit of an earlier page again (it
+                does not order or compare as the keyset needs); iteration stops rather
+                than hand out a unit twice.
+
+        Example:
+            >>> async for unit in wats.iter_units(batch_number="B-7"):  # doctest: +SKIP
+            ...     print(unit.serial_number)
+
+        """
+        size = require_top(page_size, "page_size")
+        base = unit_filter(
+            filter,
+            serial_number=serial_number,
+            part_number=part_number,
+            revision=revision,
+            batch_number=batch_number,
+            phase=phase,
+            process_code=process_code,
+            current_location=current_location,
+            serial_date_from=serial_date_from,
+            serial_date_to=serial_date_to,
+            has_sub_unit_part_number=has_sub_unit_part_number,
+        )
+        await self._require("queryUnits", "iter_units")
+        previous: set[tuple[str, str]] = set()
+        after: str | None = None
+        while True:
+            text = base if after is None else (f"({base}) and {after}" if base else after)
+            page = await self._run(_calls.query_units(text, size, KEYSET_ORDER), retry)
+            keys = [(u.serial_number, u.part_number) for u in page]
+            if not previous.isdisjoint(keys) or len(set(keys)) != len(keys):
+                raise WatsResponseError(
+                    "unit query: a page repeated a unit already handed out; the server does "
+                    "not order or compare units as keyset paging needs, stopping",
+                    operation="queryUnits",
+                )
+            handed_out: set[tuple[str, str]] = set()
+            for unit in page:
+                yield unit
+                handed_out.add((unit.serial_number, unit.part_number))
+            if len(page) < size:
+                return
+            previous = handed_out
+            after = after_key(*keys[-1])
+
+    async def create_unit(self, unit: Unit, *, retry: RetryPolicy | None = None) -> None:
+        """Create one unit (server 2026.3 or newer).
+
+        Serial number, part number and revision are required; batch number, serial date,
+        current location, xml data, phase and process code are sent when set. A unit is
+        never created with a parent: link it afterwards with :meth:`add_child_unit`.
+        When an attempt may have been applied (its answer was lost) and the replay is
+        refused because the unit exists, the unit is read back: if it exists, the create
+        is taken as done.
+
+        Args:
+            unit: the unit to create.
+            retry: overrides the service's retry policy.
+
+        Raises:
+            WatsInputError: no serial, part number or revision, or a parent set (nothing
+                is sent).
+            UnsupportedOperationError: the server is older than 2026.3.
+            UnitExistsError: a unit with that serial and part number exists.
+            ParentNotAllowedError: the server refused a parent.
+
+        Example:
+            >>> await wats.create_unit(Unit(serial_number="SN1", part_number="PCBA-100",
+            ...                             revision="A"))  # doctest: +SKIP
+
+        """
+        call = _calls.create_unit(unit)
+        await self._require("createUnit", "create_unit")
+        state = self._new_state(call, retry)
+        try:
+            await self._run(call, retry, state=state)
+        except (UnitExistsError, WatsConnectionError, ServerError) as exc:
+            if not state.any_in_doubt:
+                raise
+            try:
+                await self.get_unit(unit.serial_number, unit.part_number, retry=retry)
+            except WatsError:
+                raise exc from None
+            _log_read_back("createUnit", state.request_id, "the unit exists")
+
+    async def update_unit(self, unit: Unit, *, retry: RetryPolicy | None = None) -> None:
+        """Update one unit, found by serial and part number (server 2026.3 or newer).
+
+        Revision, batch number (it must exist), serial date, current location and xml
+        data are sent when set; fields that are None are kept by the server. The part
+        number cannot change here (:meth:`change_unit`); phase and process have their own
+        methods and are not sent.
+
+        Args:
+            unit: the unit with its new values.
+            retry: overrides the service's retry policy.
+
+        Raises:
+            WatsInputError: no serial or part number (nothing is sent).
+            UnsupportedOperationError: the server is older than 2026.3.
+            NotFoundError: no such unit.
+            PartNumberImmutableError: the serial number exists under another part number.
+
+        Example:
+            >>> unit = await wats.get_unit("SN1", "PCBA-100")  # doctest: +SKIP
+            >>> unit.current_location = "Rework"  # doctest: +SKIP
+            >>> await wats.update_unit(unit)  # doctest: +SKIP
+
+        """
+        call = _calls.update_unit(unit)
+        await self._require("updateUnit", "update_unit")
+        await self._run(call, retry)
+
+    async def delete_unit(
+        self, serial_number: str, part_number: str, *, retry: RetryPolicy | None = None
+    ) -> None:
+        """Delete one unit (server 2026.3 or newer); refused while it has child units.
+
+        A 404 on a replay, after an attempt whose answer was lost, means the first
+        attempt deleted it: that counts as done. A unit that was never there raises.
+
+        Args:
+            serial_number: the unit's serial number.
+            part_number: the unit's part number.
+            retry: overrides the service's retry policy.
+
+        Raises:
+            WatsInputError: an empty argument (nothing is sent).
+            UnsupportedOperationError: the server is older than 2026.3.
+            NotFoundError: no such unit.
+            UnitHasChildrenError: the unit has children (remove them first).
+
+        Example:
+            >>> await wats.delete_unit("SN1", "PCBA-100")  # doctest: +SKIP
+
+        """
+        call = _calls.delete_unit(serial_number, part_number)
+        await self._require("deleteUnit", "delete_unit")
+        state = self._new_state(call, retry)
+        try:
+            await self._run(call, retry, state=state)
+        except NotFoundError:
+            if not state.any_in_doubt:
+                raise
+            _log_read_back("deleteUnit", state.request_id, "the unit is gone")
+
+    async def change_unit(
+        self,
+        serial_number: str,
+        part_number: str,
+        new_part_number: str,
+        new_revision: str,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Give a unit another part number and revision (server 2026.3 or newer).
+
+        When an attempt may have been applied and the call then fails (a replay finds
+        no unit under the old part number), the unit is read back under the new one: if
+        it is there with the new revision, the change is taken as done.
+
+        Args:
+            serial_number: the unit's serial number.
+            part_number: its current part number.
+            new_part_number: the new part number.
+            new_revision: the new revision.
+            retry: overrides the service's retry policy.
+
+        Raises:
+            WatsInputError: an empty argument (nothing is sent).
+            UnsupportedOperationError: the server is older than 2026.3.
+            NotFoundError: no such unit.
+            UnitExistsError: a unit with the new part number exists.
+
+        Example:
+            >>> await wats.change_unit("SN1", "PCBA-100", "PCBA-200", "B")  # doctest: +SKIP
+
+        """
+        call = _calls.change_unit(serial_number, part_number, new_part_number, new_revision)
+        await self._require("changeUnit", "change_unit")
+        state = self._new_state(call, retry)
+        try:
+            await self._run(call, retry, state=state)
+        except (NotFoundError, WatsConnectionError, ServerError) as exc:
+            if not state.any_in_doubt:
+                raise
+            try:
+                changed = await self.get_unit(serial_number, new_part_number, retry=retry)
+            except WatsError:
+                raise exc from None
+            if changed.revision != new_revision:
+                raise
+            _log_read_back("changeUnit", state.request_id, "the unit has its new part number")
+
+    async def set_unit_tag(
+        self,
+        serial_number: str,
+        part_number: str,
+        key: str,
+        value: str,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Add or update one tag of a unit (server 2026.3 or newer).
+
+        Args:
+            serial_number: the unit's serial number.
+            part_number: the unit's part number.
+            key: the tag's key.
+            value: the tag's value (may be empty).
+            retry: overrides the service's retry policy.
+
+        Raises:
+            WatsInputError: an empty serial, part number or key (nothing is sent).
+            UnsupportedOperationError: the server is older than 2026.3.
+            NotFoundError: no such unit.
+
+        Example:
+            >>> await wats.set_unit_tag("SN1", "PCBA-100", "Customer", "ACME")  # doctest: +SKIP
+
+        """
+        call = _calls.set_unit_tag(serial_number, part_number, key, value)
+        await self._require("setUnitTag", "set_unit_tag")
+        await self._run(call, retry)
+
+    async def _require(self, operation: str, method: str) -> None:
+        # Raise before anything is sent to the route of an operation the server lacks.
+        minimum = OPERATIONS[operation].since
+        if minimum is None:
+            return
+        version = await self._known_server_version()
+        if version is None or not version.parts:
+            return  # unreadable: the server itself decides
+        if version.parts < minimum:
+            raise UnsupportedOperationError(
+                method, version.text, OPERATIONS[operation].since_text or ""
+            )
+
+    async def _known_server_version(self) -> ServerVersion | None:
+        if self._version_known:
+            return self._server_version
+        async with self._version_lock:
+            if not self._version_known:
+                try:
+                    self._server_version = await self._run(_calls.server_version())
+                except WatsError as exc:
+                    logger.info(
+                        "server version could not be read (%s); operations of newer "
+                        "servers are sent without a version check",
+                        exc,
+                        extra={"wats_operation": "getServerVersion"},
+                    )
+                    self._server_version = None
+                self._version_known = True
+        return self._server_version
 
     # -------------------------------------------------------------------- assembly
 

@@ -18,6 +18,7 @@ import httpx
 
 from ._core import Call, T, make_call
 from ._json import JsonValue
+from ._validate import _FORBIDDEN as _FORBIDDEN_TEXT
 from ._validate import (
     check_unit,
     optional_text,
@@ -492,4 +493,106 @@ def get_processes() -> Call[list[Process]]:
         include_test_operations=True,
         include_repair_operations=True,
         include_wip_operations=True,
+    )
+
+
+# ------------------------------------------------- one-unit operations (server 2026.3)
+
+
+def query_units(filter_text: str | None, top: int | None, orderby: str | None) -> Call[list[Unit]]:
+    """GET /api/Production/Unit/Query (the filter is already built and escaped)."""
+    return make_call(
+        "queryUnits",
+        lambda r: [Unit.from_json(item) for item in _array(r)],
+        filter_=_unset_if_none(filter_text),
+        top=_unset_if_none(top),
+        orderby=_unset_if_none(orderby),
+        attributes={"top": top} if top is not None else {},
+    )
+
+
+class _Prebuilt:
+    """A body the domain model already serialised, handed to a generated request builder."""
+
+    __slots__ = ("_wire",)
+
+    def __init__(self, wire: dict[str, JsonValue]) -> None:
+        self._wire = wire
+
+    def to_dict(self) -> dict[str, JsonValue]:
+        return self._wire
+
+
+def _one_unit(unit: object, parameter: str = "unit") -> Unit:
+    if not isinstance(unit, Unit):
+        raise WatsInputError(
+            f"{parameter} is a {type(unit).__name__}, not a Unit", parameter=parameter
+        )
+    check_unit(unit, parameter)  # the same field checks as save_units
+    return unit
+
+
+def create_unit(unit: Unit) -> Call[None]:
+    """POST /api/Production/Unit."""
+    checked = _one_unit(unit)
+    if checked.revision is None:
+        raise WatsInputError("create_unit needs unit.revision", parameter="unit.revision")
+    require_text(checked.revision, "unit.revision")
+    if checked.parent_serial_number is not None:
+        # The server refuses it; saying so here loses nothing and sends nothing.
+        raise WatsInputError(
+            "a unit is created without a parent (parent_serial_number is set): create it, "
+            "then link it with add_child_unit",
+            parameter="unit.parent_serial_number",
+        )
+    return make_call("createUnit", _none, body=_Prebuilt(checked.to_wire()))
+
+
+def update_unit(unit: Unit) -> Call[None]:
+    """PUT /api/Production/Unit."""
+    checked = _one_unit(unit)
+    wire = checked.to_wire()
+    # Phase and process have their own operations; this one leaves them as they are.
+    wire.pop("unitPhaseId", None)
+    wire.pop("processCode", None)
+    return make_call("updateUnit", _none, body=_Prebuilt(wire))
+
+
+def delete_unit(serial_number: str, part_number: str) -> Call[None]:
+    """DELETE /api/Production/Unit."""
+    return make_call(
+        "deleteUnit",
+        _none,
+        serial_number=require_text(serial_number, "serial_number"),
+        part_number=require_text(part_number, "part_number"),
+    )
+
+
+def change_unit(
+    serial_number: str, part_number: str, new_part_number: str, new_revision: str
+) -> Call[None]:
+    """PUT /api/Production/ChangeUnit."""
+    return make_call(
+        "changeUnit",
+        _none,
+        serial_number=require_text(serial_number, "serial_number"),
+        part_number=require_text(part_number, "part_number"),
+        new_part_number=require_text(new_part_number, "new_part_number"),
+        new_revision=require_text(new_revision, "new_revision"),
+    )
+
+
+def set_unit_tag(serial_number: str, part_number: str, key: str, value: str) -> Call[None]:
+    """PUT /api/Production/UnitTag."""
+    if not isinstance(value, str):
+        raise TypeError(f"value must be str, not {type(value).__name__}")
+    if _FORBIDDEN_TEXT.search(value):
+        raise WatsInputError("value holds a control character", parameter="value")
+    return make_call(
+        "setUnitTag",
+        _none,
+        serial_number=require_text(serial_number, "serial_number"),
+        part_number=require_text(part_number, "part_number"),
+        key=require_text(key, "key"),
+        value=value,
     )

@@ -28,6 +28,10 @@ REASONS: Final = frozenset(
         "not_in_box_build",
         "not_linked",
         "sequence_unavailable",
+        "unit_has_children",
+        "unit_exists",
+        "parent_not_allowed",
+        "part_number_immutable",
     }
 )
 """Reasons a 400/409 can carry; ``assembly`` is an assembly refusal of no known kind."""
@@ -66,6 +70,16 @@ _REMOVE_CHILD_RULES: Final[_Rules] = (
     ("not_linked", re.compile(r"not linked|relation|does not exist|not (a )?child|no parent")),
 )
 _TAKE_RULES: Final[_Rules] = (("sequence_unavailable", re.compile(r"sequen|contiguous")),)
+# The one-unit operations of 2026.3: their refusals' texts are not published either.
+_UNIT_RULES: Final[dict[str, _Rules]] = {
+    "deleteunit": (("unit_has_children", re.compile(r"\bchild")),),
+    "createunit": (
+        ("parent_not_allowed", re.compile(r"\bparent")),
+        ("unit_exists", re.compile(r"already exists|\bexists\b|duplicate")),
+    ),
+    "updateunit": (("part_number_immutable", re.compile(r"part ?number")),),
+    "changeunit": (("unit_exists", re.compile(r"already exists|\bexists\b|duplicate")),),
+}
 _NOT_FOUND_TEXT = re.compile(r"not found|unknown (unit|parent|child)")
 
 
@@ -78,6 +92,8 @@ def _operation_kind(operation: str | None, url: str) -> str | None:
         return "remove"
     if "take" in text or path.endswith("/serialnumbers/take"):
         return "take"
+    if text in _UNIT_RULES:
+        return text
     return None
 
 
@@ -86,6 +102,11 @@ def _reason_from_text(kind: str | None, message: str) -> str | None:
         return None
     text = message.lower()
     rules: _Rules
+    if kind in _UNIT_RULES:
+        for reason, pattern in _UNIT_RULES[kind]:
+            if pattern.search(text):
+                return reason
+        return None
     if kind == "take":
         rules = _TAKE_RULES
     else:

@@ -62,6 +62,8 @@ class Operation:
         path: path template, as in spec/ (used in logs and spans, never the real path).
         reliability: what a repeated request does (decides retries).
         large_body: the answer may be large (exports, takes, feeds): read it with a cap.
+        since: the first server line that has the operation (``x-wats-since`` in spec/),
+            e.g. (2026, 3); None for the operations of the published documents.
 
     """
 
@@ -71,12 +73,28 @@ class Operation:
     path: str
     reliability: Reliability
     large_body: bool = False
+    since: tuple[int, ...] | None = None
+
+    @property
+    def since_text(self) -> str | None:
+        """The minimum server line as text (``"2026.3"``), or None."""
+        return None if self.since is None else ".".join(str(p) for p in self.since)
 
 
 def _op(
-    name: str, module: str, method: str, path: str, rel: Reliability, large: bool = False
+    name: str,
+    module: str,
+    method: str,
+    path: str,
+    rel: Reliability,
+    large: bool = False,
+    since: tuple[int, ...] | None = None,
 ) -> Operation:
-    return Operation(name, module, method, path, rel, large)
+    return Operation(name, module, method, path, rel, large, since)
+
+
+#: The server line of the unit query and the one-unit operations (spec/: x-wats-since).
+SINCE_2026_3: tuple[int, ...] = (2026, 3)
 
 
 # One operation a line reads best as a table, hence the long lines below.
@@ -110,6 +128,12 @@ OPERATIONS: Mapping[str, Operation] = {
         _op("deleteUnitChange", _P + "delete_unit_change", "DELETE", _PROD + "Units/Changes/{id}", _CONV),
         _op("getServerVersion", _A + "get_server_version", "GET", "/api/App/Version", _SAFE),
         _op("getProcesses", _A + "get_processes", "GET", "/api/App/Processes", _SAFE),
+        _op("queryUnits", _P + "query_units", "GET", _PROD + "Unit/Query", _SAFE, False, SINCE_2026_3),
+        _op("createUnit", _P + "create_unit", "POST", _PROD + "Unit", _CHECK, False, SINCE_2026_3),
+        _op("updateUnit", _P + "update_unit", "PUT", _PROD + "Unit", _UPSERT, False, SINCE_2026_3),
+        _op("deleteUnit", _P + "delete_unit", "DELETE", _PROD + "Unit", _CONV, False, SINCE_2026_3),
+        _op("changeUnit", _P + "change_unit", "PUT", _PROD + "ChangeUnit", _CHECK, False, SINCE_2026_3),
+        _op("setUnitTag", _P + "set_unit_tag", "PUT", _PROD + "UnitTag", _CONV, False, SINCE_2026_3),
     )
 }  # fmt: skip
 

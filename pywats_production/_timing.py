@@ -12,7 +12,17 @@ import time
 from collections.abc import Awaitable, Sequence
 from typing import TypeVar
 
-__all__ = ["RequestBudget", "agather", "aresolve", "asleep", "gather", "resolve", "sleep"]
+__all__ = [
+    "RequestBudget",
+    "agather",
+    "anew_lock",
+    "aresolve",
+    "asleep",
+    "gather",
+    "new_lock",
+    "resolve",
+    "sleep",
+]
 
 T = TypeVar("T")
 
@@ -57,6 +67,39 @@ async def aresolve(value: object) -> object:
 def resolve(value: object) -> object:
     """Sync counterpart of :func:`aresolve`: the value as it is."""
     return value
+
+
+class _LazyAsyncLock:
+    """An asyncio.Lock made on first use, so that building a service imports no asyncio."""
+
+    __slots__ = ("_lock",)
+
+    def __init__(self) -> None:
+        self._lock: object = None
+
+    async def __aenter__(self) -> None:
+        import asyncio
+
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        assert isinstance(self._lock, asyncio.Lock)
+        await self._lock.acquire()
+
+    async def __aexit__(self, *exc: object) -> None:
+        import asyncio
+
+        assert isinstance(self._lock, asyncio.Lock)
+        self._lock.release()
+
+
+def anew_lock() -> _LazyAsyncLock:
+    """Return a lock for ``async with`` (the asyncio lock is made on first use)."""
+    return _LazyAsyncLock()
+
+
+def new_lock() -> threading.Lock:
+    """Sync counterpart of :func:`anew_lock`: a threading lock."""
+    return threading.Lock()
 
 
 class RequestBudget:

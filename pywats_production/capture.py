@@ -47,6 +47,7 @@ from .errors import (
     WatsInputError,
     sanitize_url,
 )
+from .models import ServerVersion
 
 if TYPE_CHECKING:
     from ._sync_service import ProductionService
@@ -373,9 +374,9 @@ def capture(
             out_writer.exchange(exchange)
         pending.clear()
         writer.append(out_writer)
-        _read_only(wats, settings, step)
+        _read_only(wats, settings, step, version)
         if settings.allow_writes:
-            _writes(wats, settings, step)
+            _writes(wats, settings, step, version)
         count = out_writer.count
     from .cassette import read_cassette
 
@@ -407,7 +408,30 @@ class _Stepper:
             return None
 
 
-def _read_only(wats: ProductionService, settings: CaptureSettings, step: _Stepper) -> None:
+def supports(operation: str, version: ServerVersion | None) -> bool:
+    """Return whether a server of ``version`` has ``operation`` (unknown version: try it).
+
+    Example:
+        >>> supports("queryUnits", ServerVersion.parse("2025.3.9.824"))
+        False
+
+    """
+    from ._core import OPERATIONS
+
+    op = OPERATIONS.get(operation)
+    if op is None:
+        return False
+    if op.since is None or version is None or not version.parts:
+        return True
+    return tuple(version.parts[: len(op.since)]) >= op.since
+
+
+def _read_only(
+    wats: ProductionService,
+    settings: CaptureSettings,
+    step: _Stepper,
+    version: ServerVersion | None,
+) -> None:
     step("getProcesses", wats.get_processes)
     types = step("getSerialNumberTypes", wats.get_serial_number_types)
     changes = step("getUnitChanges", lambda: wats.get_unit_changes(settings.max_changes))
@@ -420,8 +444,11 @@ def _read_only(wats: ProductionService, settings: CaptureSettings, step: _Steppe
             if sn and pn and (sn, pn) not in seen:
                 seen.append((sn, pn))
         units = seen[:5]
+    newer = supports("queryUnits", version)
     for sn, pn in units:
         step("getUnit", partial(wats.get_unit, sn, pn))
+        if newer:
+            step("queryUnits", partial(wats.query_units, serial_number=sn, top=10))
         step("getUnitVerification", partial(wats.verify_unit, sn, pn))
         step("checkChildUnits", partial(wats.check_child_units, sn, pn))
     names = [t.name for t in types or [] if t.name]
@@ -450,7 +477,12 @@ def _read_only(wats: ProductionService, settings: CaptureSettings, step: _Steppe
             )
 
 
-def _writes(wats: ProductionService, settings: CaptureSettings, step: _Stepper) -> None:
+def _writes(
+    wats: ProductionService,
+    settings: CaptureSettings,
+    step: _Stepper,
+    version: ServerVersion | None,
+) -> None:
     from . import ProductionBatch, Unit, UnitPhase
 
     prefix = settings.scratch_prefix or ""
@@ -493,6 +525,31 @@ def _writes(wats: ProductionService, settings: CaptureSettings, step: _Stepper) 
     step("checkChildUnits", lambda: wats.check_child_units(parent, parent_pn))
     step("getUnit", lambda: wats.get_unit(parent, parent_pn))
     step("removeChildUnit", lambda: wats.remove_child_unit(parent, parent_pn, child, child_pn))
+    if supports("createUnit", version):
+        # The one-unit operations of newer servers, on a third unit under the prefix.
+        single = f"{prefix}{run}-S"
+        revision = settings.revision
+        step(
+            "createUnit",
+            lambda: wats.create_unit(
+                Unit(serial_number=single, part_number=child_pn, revision=revision)
+            ),
+        )
+        step(
+            "updateUnit",
+            lambda: wats.update_unit(
+                Unit(
+                    serial_number=single,
+                    part_number=child_pn,
+                    revision=revision,
+                    current_location=f"{prefix}capture",
+                )
+            ),
+        )
+        step("setUnitTag", lambda: wats.set_unit_tag(single, child_pn, f"{prefix}tag", "1"))
+        step("changeUnit", lambda: wats.change_unit(single, child_pn, child_pn, revision))
+        step("queryUnits", lambda: wats.query_units(serial_number=single, top=10))
+        step("deleteUnit", lambda: wats.delete_unit(single, child_pn))
     step("setUnitPhase", lambda: wats.set_unit_phase(parent, parent_pn, UnitPhase.FINALIZED))
 
     if type_name is not None:

@@ -9,22 +9,29 @@ order:
    contract's ``x-wats-server-api-version``, DIFFERS otherwise.
 3. The text has no number in it: UNKNOWN (the format is not published; the raw text is
    kept in the report).
-4. No server version is listed as checked (:data:`CHECKED_SERVER_VERSIONS` is empty, or
-   ``checked_versions=()``): UNKNOWN, saying so.
-5. The version's numbers start with one of the checked versions (``"24.2"`` covers
+4. Without ``checked_versions`` (the default), the SDK answers from the server lines it
+   knows, :data:`KNOWN_SERVER_LINES`: the published line (``2025.3``) and ``2026.3``.
+   A version within one of them (or within :data:`CHECKED_SERVER_VERSIONS`) MATCHES,
+   naming the line (``report.server_line``); any other version DIFFERS, saying whether
+   it is older than, between or newer than the known lines.
+5. With ``checked_versions=()``: UNKNOWN, saying that nothing was checked.
+6. The version's numbers start with one of the checked versions (``"24.2"`` covers
    ``24.2``, ``24.2.0``, ``24.2.1.55``; not ``24.20``): MATCHES.
-6. Otherwise: DIFFERS, naming the versions the contract was checked against.
+7. Otherwise: DIFFERS, naming the versions the contract was checked against.
+
+What the known lines rest on: the contract in spec/ was derived from the server's
+*published* OpenAPI documents (title "WATS API", version "v1"), which do not say which
+server release they came from; they were committed when pywats-api declared server
+2025.3.9.824, hence the published line ``2025.3`` (the project's reading). The operations
+marked ``x-wats-since: "2026.3"`` in spec/ come from pywats-api 0.6.0rc1, whose minimum
+server is 2026.3.0. Nothing was captured from a live server of either line. A team that
+has run its checks (``nox -s spec_check``, the live tests) against its own server passes
+``checked_versions=("2026.1",)``; nothing in the installed package needs editing.
 
 Pins (``pins=`` on the services, or ``WATS_PINS``; see :mod:`pywats_production.pins`) come
-before rules 2 to 6 when a version was read: a server version that a pin names exactly, by
+before rules 2 to 7 when a version was read: a server version that a pin names exactly, by
 a pin made with this SDK's contract (same spec sha256), MATCHES; a pin of that version made
 with another contract, or no pin of that version, DIFFERS with the reason.
-
-Why the list is empty: the contract in spec/ was derived from the server's *published*
-OpenAPI documents (title "WATS API", version "v1"); nothing was captured from a live
-server, and the published documents do not say which server release they came from. When
-a team has run its checks (``nox -s spec_check``, the live tests) against its server, it
-passes ``checked_versions=("24.2",)`` or changes :data:`CHECKED_SERVER_VERSIONS` here.
 """
 
 from __future__ import annotations
@@ -41,11 +48,14 @@ from .pins import Pin
 
 __all__ = [
     "CHECKED_SERVER_VERSIONS",
+    "KNOWN_SERVER_LINES",
     "SPEC_INFO_VERSION",
     "SPEC_SERVER_API_VERSION",
     "Compatibility",
     "CompatibilityReport",
+    "ServerLine",
     "compare",
+    "known_line",
     "spec_sha256",
 ]
 
@@ -56,6 +66,77 @@ SPEC_SERVER_API_VERSION: Final = "v1"
 #: Server versions (dotted prefixes) the pinned contract has been checked against. Empty:
 #: no live server has been checked yet (see the module docstring); add "24.2" etc. here.
 CHECKED_SERVER_VERSIONS: Final[tuple[str, ...]] = ()
+
+
+@attrs.frozen(kw_only=True)
+class ServerLine:
+    """A server line the SDK knows: which operations it has and where that is known from.
+
+    Attributes:
+        version: the line as a dotted prefix (``"2026.3"`` covers ``2026.3.0``,
+            ``2026.3.1.12``; not ``2026.30``).
+        name: a short name (``"published"``, ``"2026.3"``).
+        evidence: where the SDK's knowledge of the line comes from.
+
+    Example:
+        >>> KNOWN_SERVER_LINES[-1].version
+        '2026.3'
+
+    """
+
+    version: str
+    name: str
+    evidence: str
+
+    @property
+    def parts(self) -> tuple[int, ...]:
+        """The line's numbers, ``(2026, 3)``."""
+        return tuple(int(p) for p in self.version.split("."))
+
+
+#: The server lines the SDK knows, oldest first. The first is the line of the published
+#: OpenAPI documents (the 19 operations); the second adds the operations marked
+#: ``x-wats-since: "2026.3"`` in spec/ (unit query, create, update, delete, change, tag).
+KNOWN_SERVER_LINES: Final[tuple[ServerLine, ...]] = (
+    ServerLine(
+        version="2025.3",
+        name="published",
+        evidence=(
+            "the server's published OpenAPI documents (they name no server version; they "
+            "were committed when pywats-api declared server 2025.3.9.824)"
+        ),
+    ),
+    ServerLine(
+        version="2026.3",
+        name="2026.3",
+        evidence="pywats-api 0.6.0rc1 (minimum server 2026.3.0); not in the published documents",
+    ),
+)
+
+
+def known_line(server: ServerVersion | None) -> ServerLine | None:
+    """Return the known server line a version belongs to, or None.
+
+    Args:
+        server: the server's version.
+
+    Returns:
+        The line whose numbers the version starts with.
+
+    Example:
+        >>> known_line(ServerVersion.parse("2026.3.0")).name
+        '2026.3'
+        >>> known_line(ServerVersion.parse("2026.1.5.324")) is None
+        True
+
+    """
+    if server is None or not server.parts:
+        return None
+    for line in KNOWN_SERVER_LINES:
+        if server.parts[: len(line.parts)] == line.parts:
+            return line
+    return None
+
 
 _API_VERSION = re.compile(r"(?i)^v(\d+)(?:\.\d+)*$")
 _PREFIX = re.compile(r"^\d+(?:\.\d+)*$")
@@ -102,6 +183,8 @@ class CompatibilityReport:
         checked_versions: the server versions the verdict compared with.
         error: why no version could be read (the error's one-line text), else None.
         pinned_versions: the server versions of the pins the verdict used (empty: none).
+        server_line: the known server line the version is in (see
+            :data:`KNOWN_SERVER_LINES`), else None.
 
     Example:
         >>> report = compare(ServerVersion.parse("24.2.1"), checked_versions=("24.2",))
@@ -119,6 +202,7 @@ class CompatibilityReport:
     checked_versions: tuple[str, ...] = ()
     error: str | None = None
     pinned_versions: tuple[str, ...] = ()
+    server_line: ServerLine | None = None
 
     @property
     def compatible(self) -> bool:
@@ -157,8 +241,9 @@ def compare(
 
     Args:
         server: the version read from ``/api/App/Version``, or None when none was read.
-        checked_versions: dotted prefixes the contract was checked against (default
-            :data:`CHECKED_SERVER_VERSIONS`).
+        checked_versions: dotted prefixes the contract was checked against; by default
+            the SDK's known server lines (:data:`KNOWN_SERVER_LINES`) and
+            :data:`CHECKED_SERVER_VERSIONS`.
         error: why no version could be read (kept in the report).
         pins: pins of verified server versions; when any is given they decide MATCHES
             or DIFFERS for a version that was read.
@@ -174,10 +259,15 @@ def compare(
         <Compatibility.DIFFERS: 'differs'>
         >>> compare(None, error="connection refused").status
         <Compatibility.UNKNOWN: 'unknown'>
+        >>> compare(ServerVersion.parse("2026.3.0")).server_line.name
+        '2026.3'
 
     """
+    known = checked_versions is None
     source = CHECKED_SERVER_VERSIONS if checked_versions is None else checked_versions
     checked = tuple(p.strip() for p in source)
+    if known:
+        checked += tuple(line.version for line in KNOWN_SERVER_LINES if line.version not in checked)
     prefixes = [_parts(p) for p in checked]
     error_text = str(error) if error is not None else None
 
@@ -190,6 +280,7 @@ def compare(
             checked_versions=checked,
             error=error_text,
             pinned_versions=tuple(p.server_version for p in pins),
+            server_line=known_line(server) if known else None,
         )
 
     if server is None:
@@ -216,6 +307,8 @@ def compare(
             Compatibility.UNKNOWN,
             f"the server's version text {server.text!r} has no version number to compare",
         )
+    if known:
+        return _against_known_lines(server, report)
     if not prefixes:
         return report(
             Compatibility.UNKNOWN,
@@ -266,4 +359,40 @@ def _by_pins(
         Compatibility.DIFFERS,
         f"server version {text} is not pinned; the pins cover {listed}: capture, verify and "
         "pin this version before relying on it",
+    )
+
+
+def _against_known_lines(
+    server: ServerVersion, report: Callable[[Compatibility, str], CompatibilityReport]
+) -> CompatibilityReport:
+    for text in CHECKED_SERVER_VERSIONS:
+        if server.parts[: len(_parts(text))] == _parts(text):
+            return report(
+                Compatibility.MATCHES,
+                f"server version {server.text} is within {text}, which the contract was "
+                "checked against",
+            )
+    line = known_line(server)
+    if line is not None:
+        return report(
+            Compatibility.MATCHES,
+            f"server version {server.text} is within the {line.name} line the SDK knows "
+            f"({line.evidence})",
+        )
+    lines = ", ".join(f"{line.version} ({line.name})" for line in KNOWN_SERVER_LINES)
+    first, last = KNOWN_SERVER_LINES[0], KNOWN_SERVER_LINES[-1]
+    if server.parts < first.parts:
+        where = "older than every line the SDK knows"
+    elif server.parts > last.parts:
+        where = (
+            f"newer than every line the SDK knows: operations up to {last.version} are "
+            "expected to work, newer ones are not in the SDK"
+        )
+    else:
+        where = (
+            "between the lines the SDK knows: the published operations are expected to "
+            "work; an operation newer than the server is refused by the SDK"
+        )
+    return report(
+        Compatibility.DIFFERS, f"server version {server.text} is {where} (known: {lines})"
     )

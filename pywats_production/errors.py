@@ -61,12 +61,17 @@ __all__ = [
     "NotFoundError",
     "NotInBoxBuildError",
     "NotLinkedError",
+    "ParentNotAllowedError",
+    "PartNumberImmutableError",
     "PermissionDeniedError",
     "RateLimitedError",
     "ResponseTooLargeError",
     "SequenceUnavailableError",
     "ServerError",
+    "UnitExistsError",
+    "UnitHasChildrenError",
     "UnsafeXmlError",
+    "UnsupportedOperationError",
     "WatsApiError",
     "WatsConnectionError",
     "WatsError",
@@ -186,6 +191,34 @@ class WatsInputError(WatsError, ValueError):
 
     def _repr(self) -> str:
         return f"{type(self).__name__}({str(self)!r}, parameter={self.parameter!r})"
+
+
+class UnsupportedOperationError(WatsError):
+    """The server is older than the operation: nothing was sent to its route.
+
+    Raised by the operations of newer server lines (``query_units``, ``create_unit``, ...)
+    when the server's version, read once per service from ``GET /api/App/Version`` or
+    given as ``server_version=``, is older than the operation's minimum.
+
+    Attributes:
+        operation: The SDK method, e.g. ``query_units``.
+        server_version: The server's version text.
+        minimum_version: The first server line that has the operation, e.g. ``2026.3``.
+
+    Example:
+        >>> str(UnsupportedOperationError("query_units", "2025.3.9.824", "2026.3"))
+        'query_units needs a WATS server 2026.3 or newer; this server is 2025.3.9.824'
+
+    """
+
+    def __init__(self, operation: str, server_version: str, minimum_version: str) -> None:
+        super().__init__(
+            f"{operation} needs a WATS server {minimum_version} or newer; "
+            f"this server is {server_version}"
+        )
+        self.operation: str = operation
+        self.server_version: str = server_version
+        self.minimum_version: str = minimum_version
 
 
 class InvalidPhaseError(WatsInputError):
@@ -451,6 +484,30 @@ class SequenceUnavailableError(WatsApiError):
     reason_code = "sequence_unavailable"
 
 
+class UnitHasChildrenError(WatsApiError):
+    """``delete_unit``: the unit still has child units; remove them first."""
+
+    reason_code = "unit_has_children"
+
+
+class UnitExistsError(WatsApiError):
+    """``create_unit`` / ``change_unit``: a unit with that serial and part number exists."""
+
+    reason_code = "unit_exists"
+
+
+class ParentNotAllowedError(WatsApiError):
+    """``create_unit``: a unit is not created with a parent (link it with add_child_unit)."""
+
+    reason_code = "parent_not_allowed"
+
+
+class PartNumberImmutableError(WatsApiError):
+    """``update_unit``: the part number cannot change here (use ``change_unit``)."""
+
+    reason_code = "part_number_immutable"
+
+
 # The objects actually raised combine a reason with the status class it arrived with.
 # Their names are private; catch the reason class or the status class.
 class _AssemblyBadRequest(AssemblyError, BadRequestError):
@@ -509,6 +566,38 @@ class _SequenceUnavailableConflict(SequenceUnavailableError, ConflictError):
     pass
 
 
+class _UnitHasChildrenBadRequest(UnitHasChildrenError, BadRequestError):
+    pass
+
+
+class _UnitHasChildrenConflict(UnitHasChildrenError, ConflictError):
+    pass
+
+
+class _UnitExistsBadRequest(UnitExistsError, BadRequestError):
+    pass
+
+
+class _UnitExistsConflict(UnitExistsError, ConflictError):
+    pass
+
+
+class _ParentNotAllowedBadRequest(ParentNotAllowedError, BadRequestError):
+    pass
+
+
+class _ParentNotAllowedConflict(ParentNotAllowedError, ConflictError):
+    pass
+
+
+class _PartNumberImmutableBadRequest(PartNumberImmutableError, BadRequestError):
+    pass
+
+
+class _PartNumberImmutableConflict(PartNumberImmutableError, ConflictError):
+    pass
+
+
 _STATUS_CLASSES: Final[dict[int, type[WatsApiError]]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -527,6 +616,10 @@ _REASON_CLASSES: Final[dict[str, tuple[type[WatsApiError], type[WatsApiError]]]]
     "not_in_box_build": (_NotInBoxBuildBadRequest, _NotInBoxBuildConflict),
     "not_linked": (_NotLinkedBadRequest, _NotLinkedConflict),
     "sequence_unavailable": (_SequenceUnavailableBadRequest, _SequenceUnavailableConflict),
+    "unit_has_children": (_UnitHasChildrenBadRequest, _UnitHasChildrenConflict),
+    "unit_exists": (_UnitExistsBadRequest, _UnitExistsConflict),
+    "parent_not_allowed": (_ParentNotAllowedBadRequest, _ParentNotAllowedConflict),
+    "part_number_immutable": (_PartNumberImmutableBadRequest, _PartNumberImmutableConflict),
 }
 
 

@@ -5,6 +5,9 @@ nothing heavy at import time: the mock (starlette, uvicorn, ...) is imported ins
 fixtures, which need the ``mock`` extra. See docs/mock.md for an example.
 
 Fixtures:
+    wats_server_version: the WATS server version the mock acts as (default ``2026.3.0``).
+        Override it like any fixture, or run a test once per version with the marker
+        ``@pytest.mark.wats_server_versions("2025.3.9.824", "2026.3.0")``.
     wats_mock_token: the token the fixtures' mock requires (``Basic <token>``).
     wats_mock_error_style: how the mock words errors (``text``, the default, as a real
         server; ``webapi``; ``problem``). Override it, or parametrize it, to test a client
@@ -36,6 +39,36 @@ if TYPE_CHECKING:
 
 MOCK_TOKEN = "d2F0czptb2Nr"  # noqa: S105 - base64("wats:mock"), a test token
 MOCK_BASE_URL = "http://wats-mock"
+#: The version the fixtures' mock acts as unless told otherwise (the mock's default).
+DEFAULT_SERVER_VERSION = "2026.3.0"
+_MARKER = "wats_server_versions"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``wats_server_versions`` and ``wats_cassette`` markers."""
+    config.addinivalue_line(
+        "markers",
+        f"{_MARKER}(*versions): run the test once per WATS server version the contract mock "
+        "acts as (the wats_server_version fixture)",
+    )
+    _register_cassette_marker(config)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``wats_server_version`` from the ``wats_server_versions`` marker."""
+    marker = metafunc.definition.get_closest_marker(_MARKER)
+    if marker is None or "wats_server_version" not in metafunc.fixturenames:
+        return
+    versions = [str(v) for v in marker.args]
+    if not versions:
+        raise pytest.UsageError(f"@pytest.mark.{_MARKER}() needs at least one version")
+    metafunc.parametrize("wats_server_version", versions, ids=versions)
+
+
+@pytest.fixture
+def wats_server_version() -> str:
+    """Return the WATS server version the fixtures' mock acts as (``2026.3.0``)."""
+    return DEFAULT_SERVER_VERSION
 
 
 @pytest.fixture
@@ -51,12 +84,21 @@ def wats_mock_error_style() -> str:
 
 
 @pytest.fixture
-def wats_mock(wats_mock_token: str, wats_mock_error_style: str) -> Iterator[MockApp]:
-    """Yield a fresh contract mock (demo seed, strict mode, token required)."""
+def wats_mock(
+    wats_mock_token: str, wats_mock_error_style: str, wats_server_version: str
+) -> Iterator[MockApp]:
+    """Yield a fresh contract mock (demo seed, strict mode, token required).
+
+    It acts as server ``wats_server_version``: operations newer than it answer 404.
+    """
     from pywats_production.mock import create_app
 
     app = create_app(
-        seed="demo", token=wats_mock_token, strict=True, error_style=wats_mock_error_style
+        seed="demo",
+        token=wats_mock_token,
+        strict=True,
+        error_style=wats_mock_error_style,
+        server_version=wats_server_version,
     )
     yield app
     if app.violations:
@@ -110,8 +152,7 @@ def wats_mock_admin(wats_mock: MockApp) -> Iterator[MockAdmin]:
     admin.close()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``wats_cassette`` marker."""
+def _register_cassette_marker(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "wats_cassette(path): the cassette (wats-production capture) the wats_replay_* "

@@ -25,7 +25,11 @@ Where an annotation covers a difference:
 * ``nullable`` added, media types, security: the top-level entries whose ``element``
   mentions "nullab", "media type" and "security";
 * an operation present on one side only: a top-level entry whose ``element`` is
-  ``"METHOD /path"``.
+  ``"METHOD /path"``;
+* an operation of a newer server line that the published documents lack: its own
+  ``x-wats-since`` (the first server line known to have it) with ``x-wats-evidence``
+  (where it is known from). Such an operation is reported as an *addition*
+  (``added``), never as drift; once upstream publishes it, it is compared like any other.
 
 Run it as ``python -m pywats_production.spec_check [PATH_OR_URL ...]`` (``nox -s
 spec_check``). It exits 1 on unannotated drift, 2 when a document cannot be read, and
@@ -89,6 +93,7 @@ class Status(enum.StrEnum):
 
     OK = "OK"
     CORRECTED = "corrected"
+    ADDED = "added"
     DRIFT = "DRIFT"
 
 
@@ -135,6 +140,8 @@ class OperationReport:
         path: Path template (the spec's when the operation is in the spec).
         operation_id: The spec's operationId, or ``None`` for an upstream-only operation.
         findings: Every difference found, covered or not.
+        added_since: For an operation of a newer server line that upstream does not
+            publish: its ``x-wats-since`` (e.g. ``"2026.3"``); else ``None``.
 
     """
 
@@ -142,12 +149,19 @@ class OperationReport:
     path: str
     operation_id: str | None
     findings: tuple[Finding, ...] = ()
+    added_since: str | None = None
 
     @property
     def status(self) -> Status:
-        """``DRIFT`` if any finding is uncovered, ``corrected`` if any is covered, else ``OK``."""
+        """The verdict: ``DRIFT``, ``added``, ``corrected`` or ``OK``.
+
+        ``DRIFT`` if any finding is uncovered; ``added`` for an addition of a newer server
+        line; ``corrected`` if any finding is covered; else ``OK``.
+        """
         if any(f.is_drift for f in self.findings):
             return Status.DRIFT
+        if self.added_since is not None:
+            return Status.ADDED
         return Status.CORRECTED if self.findings else Status.OK
 
     @property
@@ -173,6 +187,10 @@ class OperationReport:
         head = f"{self.status.value:<10} {self.method:<6} {self.path}"
         if self.operation_id:
             head += f"  ({self.operation_id})"
+        if self.status is Status.ADDED:
+            head += (
+                f"  addition of server {self.added_since} (x-wats-since), not published upstream"
+            )
         if self.status is Status.CORRECTED and not verbose:
             counts: dict[str, int] = {}
             for f in self.findings:
@@ -254,16 +272,22 @@ class Report:
         Returns:
             Counts of operations per verdict and of unannotated differences.
 
+        Additions (operations of newer server lines, see :class:`OperationReport`) are
+        counted only when there are any, so a report without them reads as before.
+
         Example:
             >>> Report("doc.json", "t", ()).summary()
             'summary doc.json: 0 operations: 0 OK, 0 corrected, 0 DRIFT; 0 unannotated differences'
 
         """
         n = len(self.drift)
+        added = self.count(Status.ADDED)
+        additions = f"{added} added (newer servers), " if added else ""
         return (
             f"summary {self.source}: {len(self.operations)} operations: "
             f"{self.count(Status.OK)} OK, {self.count(Status.CORRECTED)} corrected, "
-            f"{self.count(Status.DRIFT)} DRIFT; {n} unannotated difference{'s' * (n != 1)}"
+            f"{additions}{self.count(Status.DRIFT)} DRIFT; "
+            f"{n} unannotated difference{'s' * (n != 1)}"
         )
 
     def render(self, verbose: bool = False) -> str:
@@ -1015,6 +1039,15 @@ def _compare_operation(
     return tuple(cmp.findings)
 
 
+def _since(op: JsonMap) -> str | None:
+    # An addition counts only with its evidence: a bare x-wats-since is still drift.
+    since = op.get("x-wats-since")
+    evidence = _as_str(op.get("x-wats-evidence"))
+    if isinstance(since, str) and since.strip() and evidence and evidence.strip():
+        return since.strip()
+    return None
+
+
 def compare(upstream: JsonMap, spec: JsonMap, *, source: str = "upstream") -> Report:
     """Compare an upstream document with the spec, structurally.
 
@@ -1048,6 +1081,17 @@ def compare(upstream: JsonMap, spec: JsonMap, *, source: str = "upstream") -> Re
         method = sp_op.method.upper()
         up_op = up_ops.get(key)
         if up_op is None:
+            since = _since(sp_op.raw)
+            if since is not None:
+                finding = Finding(
+                    "operation",
+                    f"in the spec since server {since}, not published upstream",
+                    f"x-wats-since {since}",
+                )
+                reports.append(
+                    OperationReport(method, sp_op.path, op_id, (finding,), added_since=since)
+                )
+                continue
             finding = Finding(
                 "operation",
                 "in the spec, not published upstream",

@@ -40,6 +40,7 @@ REWRITES: list[tuple[str, str]] = [
     ("agather", "gather"),
     ("aresolve", "resolve"),
     ("asleep", "sleep"),
+    ("anew_lock", "new_lock"),
     ("areconcile", "reconcile"),
     ("The async Production API client", "The sync Production API client"),
     ("Async client of the WATS Production API.", "Sync client of the WATS Production API."),

@@ -35,6 +35,8 @@ from pywats_production.spec_check import (
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC_OPERATIONS = 19
+# Operations of newer servers (x-wats-since "2026.3"), not in the published documents.
+ADDED_OPERATIONS = 6
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -128,10 +130,15 @@ def _run_main(args: list[str]) -> tuple[int, str]:
 def test_upstream_has_no_unannotated_drift(upstream: dict[str, Any], spec: dict[str, Any]) -> None:
     report = compare(upstream, spec)
     assert not report.has_drift, report.render(verbose=True)
-    assert len(report.operations) == SPEC_OPERATIONS
+    assert len(report.operations) == SPEC_OPERATIONS + ADDED_OPERATIONS
     assert report.count(Status.DRIFT) == 0
     # Upstream is untyped and unsecured: no operation can be a plain OK.
     assert report.count(Status.CORRECTED) == SPEC_OPERATIONS
+    # The 2026.3 operations are additions, not drift.
+    added = [op for op in report.operations if op.status is Status.ADDED]
+    assert len(added) == ADDED_OPERATIONS
+    assert {op.added_since for op in added} == {"2026.3"}
+    assert report.operation("GET", "/api/Production/Unit/Query").status is Status.ADDED
 
 
 @pytest.mark.needs_upstream
@@ -182,7 +189,15 @@ def test_main_passes_on_upstream(upstream_name: str) -> None:
         pytest.skip(_upstream.HOW_TO_GIVE_UPSTREAM)
     code, text = _run_main([str(path)])
     assert code == 0, text
-    assert f"{SPEC_OPERATIONS} operations: 0 OK, {SPEC_OPERATIONS} corrected, 0 DRIFT" in text
+    total = SPEC_OPERATIONS + ADDED_OPERATIONS
+    assert (
+        f"{total} operations: 0 OK, {SPEC_OPERATIONS} corrected, "
+        f"{ADDED_OPERATIONS} added (newer servers), 0 DRIFT"
+    ) in text
+    assert (
+        "added      GET    /api/Production/Unit/Query  (queryUnits)  addition of server 2026.3"
+        in text
+    )
     assert "0 unannotated differences" in text
 
 
@@ -306,7 +321,7 @@ def test_added_upstream_operation_is_drift(
     assert (
         op.drift[0].detail == "published upstream (Production_ArchiveUnit), missing from the spec"
     )
-    assert len(report.operations) == SPEC_OPERATIONS + 1
+    assert len(report.operations) == SPEC_OPERATIONS + ADDED_OPERATIONS + 1
     code, text = _run_main([str(_write(tmp_path, upstream))])
     assert code == 1
     assert "/api/Production/Units/Archive" in text
@@ -541,12 +556,26 @@ def test_self_comparison_is_all_ok() -> None:
     upstream = copy.deepcopy(spec)
     for item in upstream["paths"].values():
         for op in item.values():
-            op["operationId"] = op["x-wats-upstream-operation-id"]
+            op["operationId"] = op.get("x-wats-upstream-operation-id", op["operationId"])
     report = compare(upstream, spec, source="itself")
-    assert [op.status for op in report.operations] == [Status.OK] * SPEC_OPERATIONS
-    assert report.summary().endswith(
-        f"{SPEC_OPERATIONS} OK, 0 corrected, 0 DRIFT; 0 unannotated differences"
-    )
+    # Once upstream publishes an addition, it is compared like any other operation.
+    total = SPEC_OPERATIONS + ADDED_OPERATIONS
+    assert [op.status for op in report.operations] == [Status.OK] * total
+    assert report.summary().endswith(f"{total} OK, 0 corrected, 0 DRIFT; 0 unannotated differences")
+
+
+def test_an_addition_needs_its_evidence() -> None:
+    spec = _spec_dict()
+    upstream = copy.deepcopy(spec)
+    del upstream["paths"]["/api/Production/UnitTag"]
+    op = compare(upstream, spec).operation("PUT", "/api/Production/UnitTag")
+    assert op.status is Status.ADDED
+    assert op.findings[0].covered_by == "x-wats-since 2026.3"
+    # x-wats-since without x-wats-evidence is not enough: the operation is drift.
+    del spec["paths"]["/api/Production/UnitTag"]["put"]["x-wats-evidence"]
+    op = compare(upstream, spec).operation("PUT", "/api/Production/UnitTag")
+    assert op.status is Status.DRIFT
+    assert op.added_since is None
 
 
 def test_spec_only_operation_needs_a_top_level_entry() -> None:

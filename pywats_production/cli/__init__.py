@@ -250,6 +250,58 @@ def build_parser() -> argparse.ArgumentParser:
     phase = leaf(unit, "set-phase", "unit_set_phase", "set a unit's phase (name or number)")
     sn_pn(phase)
     phase.add_argument("phase", metavar="PHASE", help="e.g. 'Under production', FINALIZED, 16")
+    query = leaf(
+        unit,
+        "query",
+        "unit_query",
+        "find units by batch, phase, part number, sub-unit ... (server 2026.3 or newer)",
+    )
+    for flag, help_text in (
+        ("--serial-number", "the serial number equals this"),
+        ("--part-number", "the part number equals this"),
+        ("--revision", "the revision equals this"),
+        ("--batch-number", "the batch number equals this"),
+        ("--phase", "the phase is this (a name or number)"),
+        ("--process-code", "the current process code is this"),
+        ("--current-location", "the current location equals this"),
+        ("--serial-date-from", "serial date at or after this ISO 8601 time (naive = UTC)"),
+        ("--serial-date-to", "serial date at or before this ISO 8601 time (naive = UTC)"),
+        ("--has-sub-unit-part-number", "some direct sub-unit has this part number"),
+    ):
+        query.add_argument(flag, default=None, help=f"{help_text} (default: any)")
+    query.add_argument(
+        "--filter",
+        default=None,
+        metavar="ODATA",
+        help="a raw OData $filter, ANDed with the rest (default: none)",
+    )
+    query.add_argument(
+        "--top",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most units, 1 to 1000 (default: the server's, 100)",
+    )
+    query.add_argument(
+        "--orderby",
+        default=None,
+        metavar="ORDER",
+        help="OData sort order, e.g. 'serialDate desc' (default: the server's order)",
+    )
+    query.add_argument(
+        "--all",
+        dest="all_pages",
+        action="store_true",
+        help="every matching unit, in keyset pages; not with --top or --orderby "
+        "(default: one page)",
+    )
+    query.add_argument(
+        "--page-size",
+        type=int,
+        default=100,
+        metavar="N",
+        help="with --all: units per request, 1 to 1000 (default: 100)",
+    )
     process = leaf(unit, "set-process", "unit_set_process", "set a unit's current process")
     sn_pn(process)
     process.add_argument("process", metavar="PROCESS", help="the process name, e.g. FCT")
@@ -549,6 +601,33 @@ def _command(
             phase=_optional(args, "phase"),
             batch_number=_optional(args, "batch"),
             location=_optional(args, "location"),
+        )
+    if handler == "unit_query":
+        fields = {
+            name: _optional(args, name)
+            for name in (
+                "serial_number",
+                "part_number",
+                "revision",
+                "batch_number",
+                "phase",
+                "process_code",
+                "current_location",
+                "serial_date_from",
+                "serial_date_to",
+                "has_sub_unit_part_number",
+            )
+        }
+        if args.all_pages and (args.top is not None or args.orderby is not None):
+            raise CliError("--all pages in key order: leave out --top and --orderby")
+        return c.unit_query(
+            ctx,
+            _optional(args, "filter"),
+            top=args.top,
+            orderby=_optional(args, "orderby"),
+            all_pages=bool(args.all_pages),
+            page_size=int(args.page_size),
+            fields=fields,
         )
     if handler == "unit_set_phase":
         return c.unit_set_phase(

@@ -36,6 +36,7 @@ __all__ = [
     "serials_upload",
     "unit_create",
     "unit_get",
+    "unit_query",
     "unit_set_phase",
     "unit_set_process",
     "version",
@@ -112,6 +113,39 @@ def unit_get(ctx: Context, serial_number: str, part_number: str) -> ExitCode:
     """Show a unit (``unit get SN PN``)."""
     unit = ctx.service.get_unit(serial_number, part_number)
     ctx.emit(unit, _unit_text(unit))
+    return ExitCode.OK
+
+
+def unit_query(
+    ctx: Context,
+    filter_text: str | None,
+    *,
+    top: int | None,
+    orderby: str | None,
+    all_pages: bool,
+    page_size: int,
+    fields: Mapping[str, str | None],
+) -> ExitCode:
+    """Find units (``unit query [--part-number PN] [--phase PHASE] ... [--all]``)."""
+    given = {name: value for name, value in fields.items() if value is not None}
+    if all_pages:
+        units = list(ctx.service.iter_units(filter_text, page_size=page_size, **given))  # type: ignore[arg-type]
+    else:
+        units = ctx.service.query_units(filter_text, top=top, orderby=orderby, **given)  # type: ignore[arg-type]
+    rows = [
+        [
+            u.serial_number,
+            u.part_number,
+            u.revision or "-",
+            _phase_text(u.phase),
+            u.batch_number or "-",
+            u.current_location or "-",
+        ]
+        for u in units
+    ]
+    text = format_table(["serial number", "part number", "rev", "phase", "batch", "location"], rows)
+    count = f"{len(units)} unit{'s' * (len(units) != 1)}"
+    ctx.emit(units, f"{text}\n\n{count}" if units else f"no unit matches ({count})")
     return ExitCode.OK
 
 

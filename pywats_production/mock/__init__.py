@@ -14,6 +14,7 @@ from __future__ import annotations
 
 try:
     import jsonschema  # noqa: F401
+    import odata_query  # noqa: F401
     import starlette  # noqa: F401
     import uvicorn  # noqa: F401
     import yaml  # noqa: F401

@@ -14,6 +14,7 @@ from pywats_production.cli._exit import ExitCode
 
 from . import create_app, serve
 from ._app import DEFAULT_ERROR_STYLE, SERVER_VERSION
+from ._contract import version_parts
 from ._domain import ERROR_STYLES
 from ._store import SeedError
 
@@ -54,6 +55,10 @@ def _port(text: str) -> int:
 def _version(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("the server version must not be blank")
+    try:
+        version_parts(text)  # operations are served by version: it must compare
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return text.strip()
 
 
@@ -102,7 +107,8 @@ def build_parser(prog: str = "python -m pywats_production.mock") -> argparse.Arg
         "--server-version",
         type=_version,
         default=SERVER_VERSION,
-        help=f"what GET /api/App/Version answers (default: {SERVER_VERSION})",
+        help=f"what GET /api/App/Version answers; operations newer than it answer 404, "
+        f"e.g. 2025.3.9.824 serves only the published ones (default: {SERVER_VERSION})",
     )
     parser.add_argument(
         "--error-style",

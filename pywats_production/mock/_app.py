@@ -27,6 +27,7 @@ from ._contract import (
     RequestInvalid,
     ResponseInvalid,
     ValidatedRequest,
+    version_parts,
 )
 from ._domain import ERROR_STYLES, DomainError, Violation
 from ._faults import ConnectionDropped, FaultInjector
@@ -207,6 +208,13 @@ class MockApp:
         if not isinstance(server_version, str) or not server_version.strip():
             raise ValueError("server_version must be a non-empty text")
         self.max_body_bytes = max_body_bytes
+        try:
+            self._version = version_parts(server_version)
+        except ValueError:
+            raise ValueError(
+                "server_version must start with dotted numbers such as 2026.3.0 (operations "
+                f"are served by version), not {server_version!r}"
+            ) from None
         self.server_version = server_version
         self.default_error_style = error_style
         self.contract = contract or default_contract()
@@ -237,6 +245,12 @@ class MockApp:
             "deleteUnitChange": self._delete_unit_change,
             "getServerVersion": self._get_server_version,
             "getProcesses": self._get_processes,
+            "queryUnits": self._query_units,
+            "createUnit": self._create_unit,
+            "updateUnit": self._update_unit,
+            "deleteUnit": self._delete_unit,
+            "changeUnit": self._change_unit,
+            "setUnitTag": self._set_unit_tag,
         }
         missing = set(self.contract.operations) - set(self.handlers)
         if missing:
@@ -254,6 +268,19 @@ class MockApp:
     def app(self) -> MockApp:
         """The ASGI application (this object), for symmetry with wrappers."""
         return self
+
+    def serves(self, operation: Operation) -> bool:
+        """Tell whether this server version has ``operation`` (its ``x-wats-since``).
+
+        Args:
+            operation: a compiled operation of the contract.
+
+        Returns:
+            False for an operation newer than the version served: its route answers 404,
+            as an older server would.
+
+        """
+        return operation.since is None or self._version >= operation.since
 
     @property
     def error_style(self) -> str:
@@ -336,8 +363,10 @@ class MockApp:
         raw_path = raw_path.split(b"?", 1)[0]
         try:
             operation, path_values = self.contract.match(method, raw_path)
+            if not self.serves(operation):
+                raise NoRoute(self._allowed_on(operation.template))
         except NoRoute as exc:
-            if exc.allowed is None:
+            if not exc.allowed:
                 response = self._error(404, None, f"no route {method} {scope['path']}")
             else:
                 response = self._error(
@@ -399,6 +428,15 @@ class MockApp:
         if drop_after:
             await self._drop(send)
         await response(scope, receive, send)
+
+    def _allowed_on(self, template: str) -> list[str] | None:
+        # The methods of a path that this version serves (None: the path does not exist).
+        allowed = sorted(
+            op.method
+            for op in self.contract.operations.values()
+            if op.template == template and self.serves(op)
+        )
+        return allowed or None
 
     def _respond(
         self,
@@ -583,6 +621,45 @@ class MockApp:
     def _get_server_version(self, request: ValidatedRequest) -> Response:
         return _ok_json(self.server_version)
 
+    def _query_units(self, request: ValidatedRequest) -> Response:
+        p = request.params
+        top = p.get("$top")
+        return _ok_json(
+            self.store.query_units(
+                _str(p, "$filter"), top if isinstance(top, int) else None, _str(p, "$orderby")
+            )
+        )
+
+    def _create_unit(self, request: ValidatedRequest) -> Response:
+        self.store.create_unit(cast("Mapping[str, object]", request.body))
+        return _empty()
+
+    def _update_unit(self, request: ValidatedRequest) -> Response:
+        self.store.update_unit(cast("Mapping[str, object]", request.body))
+        return _empty()
+
+    def _delete_unit(self, request: ValidatedRequest) -> Response:
+        p = request.params
+        self.store.delete_unit(str(p["serialNumber"]), str(p["partNumber"]))
+        return _empty()
+
+    def _change_unit(self, request: ValidatedRequest) -> Response:
+        p = request.params
+        self.store.change_unit(
+            str(p["serialNumber"]),
+            str(p["partNumber"]),
+            str(p["newPartNumber"]),
+            str(p["newRevision"]),
+        )
+        return _empty()
+
+    def _set_unit_tag(self, request: ValidatedRequest) -> Response:
+        p = request.params
+        self.store.set_tag(
+            str(p["serialNumber"]), str(p["partNumber"]), str(p["key"]), str(p["value"])
+        )
+        return _empty()
+
     def _get_processes(self, request: ValidatedRequest) -> Response:
         p = request.params
         names = {
@@ -620,7 +697,9 @@ def create_app(
         max_body_bytes: Largest request body read; a larger one is answered 413 (default
             32 MiB).
         server_version: What GET /api/App/Version answers (default ``2026.3.0``, numbered
-            as real servers are).
+            as real servers are). Operations newer than it (their ``x-wats-since`` in the
+            spec) answer 404, as an older server would: ``"2025.3.9.824"`` serves only the
+            published operations.
         error_style: How errors are worded: ``text`` (default: the bare message, as the
             one real error body found), ``webapi`` (``{"Message": ...}``) or ``problem``
             (problem+json with a machine-readable ``code``). A seed's ``errorStyle``
@@ -628,6 +707,9 @@ def create_app(
 
     Returns:
         The ASGI application.
+
+    Raises:
+        ValueError: a server version that does not start with dotted numbers.
 
     Example:
         >>> import httpx

@@ -294,6 +294,9 @@ class Operation:
     body_validator: JsonCheck | None
     multipart_required: tuple[str, ...]
     responses: dict[int, dict[str, MediaCheck]]
+    #: The first server line that has the operation (``x-wats-since``), e.g. (2026, 3);
+    #: None for the operations of the published documents.
+    since: tuple[int, ...] | None = None
 
     def validate_request(
         self,
@@ -430,6 +433,26 @@ def _json_path(error: ValidationError) -> str:
 
 
 _PARAM_RE = re.compile(r"\{([^}]+)\}")
+_VERSION_RE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)")
+
+
+def version_parts(text: str) -> tuple[int, ...]:
+    """Return the leading dotted numbers of a server version (``2026.3.0`` -> (2026, 3, 0)).
+
+    Args:
+        text: a version such as ``2025.3.9.824`` or ``2026.3.0-beta``.
+
+    Returns:
+        Its numbers.
+
+    Raises:
+        ValueError: the text does not start with a number.
+
+    """
+    match = _VERSION_RE.match(text)
+    if match is None:
+        raise ValueError(f"a server version is dotted numbers such as 2026.3.0, not {text!r}")
+    return tuple(int(part) for part in match.group(1).split("."))
 
 
 @dataclass(slots=True)
@@ -556,7 +579,9 @@ class Contract:
                 else:
                     media[media_type] = MediaCheck("text")
             responses[int(status)] = media
+        since = raw.get("x-wats-since")
         return Operation(
+            since=version_parts(str(since)) if since is not None else None,
             operation_id=str(raw["operationId"]),
             method=method,
             template=template,

@@ -78,6 +78,7 @@ class UnitRecord:
     process_code: str | None = None
     parent: UnitKey | None = None
     children: dict[UnitKey, None] = field(default_factory=dict)
+    tags: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def key(self) -> UnitKey:

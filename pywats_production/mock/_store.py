@@ -365,7 +365,7 @@ class Store:
             "unitPhaseId": unit.phase,
             "unitPhase": phase_name(unit.phase),
             "processCode": unit.process_code,
-            "tags": [],
+            "tags": [{"key": k, "value": v} for k, v in unit.tags.items()],
             "productRevision": self._revision_json(product, revision)
             if product and revision
             else None,
@@ -474,6 +474,228 @@ class Store:
                     if new_revision is not None or new_phase is not None:
                         self._append_change(serial_number, revision=new_revision, phase=new_phase)
         return {"okCount": inserted + updated, "errorCount": len(errors), "errors": errors}
+
+    # ------------------------------------------------- one-unit operations (2026.3)
+
+    def query_units(
+        self, filter_text: str | None, top: int | None, orderby: str | None
+    ) -> list[JsonObject]:
+        """GET Unit/Query: the units matching ``$filter``, sorted, at most ``$top``.
+
+        Without ``$orderby`` units come in the order they were created (the server's
+        default order is not known).
+
+        Raises:
+            DomainError: 400 ``invalid_filter`` naming what is not supported.
+
+        """
+        from ._odata import FilterError, compile_filter, parse_orderby, sort_records
+
+        def children(unit: UnitRecord) -> Iterable[UnitRecord]:
+            return (self.units[key] for key in unit.children)
+
+        try:
+            keep = compile_filter(filter_text, children) if filter_text else None
+            keys = parse_orderby(orderby) if orderby and orderby.strip() else []
+        except FilterError as exc:
+            raise DomainError(400, "invalid_filter", exc.detail, exc.parameter) from None
+        limit = 100 if top is None else top
+        with self.lock:
+            found = [u for u in self.units.values() if keep is None or keep(u)]
+            if keys:
+                sort_records(found, keys)
+            return [self._unit_json(u) for u in found[:limit]]
+
+    def create_unit(self, item: Mapping[str, object]) -> None:
+        """POST Unit: create one unit (serial, part number and revision required).
+
+        Raises:
+            DomainError: 400 ``invalid_parameter`` (a required field missing), 400
+                ``parent_not_allowed`` (a parent given), 409 ``unit_exists``.
+
+        """
+        fields = {}
+        for name in ("serialNumber", "partNumber", "revision"):
+            value = _text(item.get(name))
+            if value is None or _blank(value):
+                raise DomainError(400, "invalid_parameter", f"{name} is required", name)
+            fields[name] = value
+        if not _blank(_text(item.get("parentSerialNumber"))):
+            raise DomainError(
+                400,
+                "parent_not_allowed",
+                "a unit cannot be created with a parent: link it with AddChildUnit",
+                "parentSerialNumber",
+            )
+        serial_number, part_number = fields["serialNumber"], fields["partNumber"]
+        with self.lock:
+            if (serial_number, part_number) in self.units:
+                raise DomainError(
+                    409,
+                    "unit_exists",
+                    f"unit {serial_number!r} / {part_number!r} already exists",
+                    "serialNumber",
+                )
+            unit = UnitRecord(serial_number, part_number)
+            self._apply_fields(unit, item)
+            phase = item.get("unitPhaseId")
+            if isinstance(phase, int) and not isinstance(phase, bool):
+                unit.phase = phase
+            process_code = item.get("processCode")
+            if process_code is not None:
+                unit.process_code = str(process_code)
+            tags = item.get("tags")
+            for tag in tags if isinstance(tags, list) else []:
+                if isinstance(tag, Mapping) and isinstance(tag.get("key"), str):
+                    unit.tags[str(tag["key"])] = _text(tag.get("value"))
+            self._store_unit(unit)
+            self._append_change(
+                serial_number,
+                part_number=part_number,
+                revision=unit.revision,
+                phase=unit.phase if isinstance(phase, int) else None,
+            )
+
+    def _apply_fields(self, unit: UnitRecord, item: Mapping[str, object]) -> None:
+        for json_name, attribute in _UNIT_TEXT_FIELDS:
+            value = _text(item.get(json_name))
+            if value is not None:
+                setattr(unit, attribute, value)
+        serial_date = _text(item.get("serialDate"))
+        if serial_date is not None:
+            unit.serial_date = parse_date_time(serial_date)
+
+    def update_unit(self, item: Mapping[str, object]) -> None:
+        """PUT Unit: update one unit; fields left out or null are kept.
+
+        Phase, process and parent are not changed here (they have their own operations).
+
+        Raises:
+            DomainError: 400 ``invalid_parameter``; 404 ``unit_not_found``; 400
+                ``part_number_immutable`` when the serial number exists only under other
+                part numbers; 400 ``batch_not_found`` for a batch that does not exist.
+
+        """
+        serial_number = _text(item.get("serialNumber"))
+        part_number = _text(item.get("partNumber"))
+        for name, value in (("serialNumber", serial_number), ("partNumber", part_number)):
+            if value is None or _blank(value):
+                raise DomainError(400, "invalid_parameter", f"{name} is required", name)
+        assert serial_number is not None  # checked above
+        assert part_number is not None
+        with self.lock:
+            unit = self.units.get((serial_number, part_number))
+            if unit is None:
+                others = sorted(self._by_serial.get(serial_number, ()))
+                if others:
+                    raise DomainError(
+                        400,
+                        "part_number_immutable",
+                        f"unit {serial_number!r} has part number {', '.join(others)}; the part "
+                        "number cannot change here (use ChangeUnit)",
+                        "partNumber",
+                    )
+                raise DomainError(
+                    404,
+                    "unit_not_found",
+                    f"unit {serial_number!r} / {part_number!r} does not exist",
+                    "serialNumber",
+                )
+            batch = _text(item.get("batchNumber"))
+            if batch is not None and batch not in self.batches:
+                raise DomainError(
+                    400, "batch_not_found", f"batch {batch!r} does not exist", "batchNumber"
+                )
+            old_revision = unit.revision
+            self._apply_fields(unit, item)
+            if unit.revision != old_revision:
+                self._append_change(serial_number, revision=unit.revision)
+
+    def delete_unit(self, serial_number: str, part_number: str) -> None:
+        """DELETE Unit: remove a unit without children (a link to its parent goes too).
+
+        Raises:
+            DomainError: 404 ``unit_not_found``; 409 ``unit_has_children``.
+
+        """
+        with self.lock:
+            unit = self.find_unit(serial_number, part_number)
+            if unit.children:
+                listed = ", ".join(sn for sn, _ in unit.children)
+                raise DomainError(
+                    409,
+                    "unit_has_children",
+                    f"unit {serial_number!r} has child units ({listed}): remove them first",
+                    "serialNumber",
+                )
+            if unit.parent is not None:
+                del self.units[unit.parent].children[unit.key]
+            del self.units[unit.key]
+            parts = self._by_serial[serial_number]
+            del parts[part_number]
+            if not parts:
+                del self._by_serial[serial_number]
+            self.results.pop(unit.key, None)
+
+    def change_unit(
+        self, serial_number: str, part_number: str, new_part_number: str, new_revision: str
+    ) -> None:
+        """ChangeUnit: give a unit another part number and revision (its links follow).
+
+        Raises:
+            DomainError: 400 ``invalid_parameter`` (blank); 404 ``unit_not_found``; 409
+                ``unit_exists`` when the new key is another unit's.
+
+        """
+        for name, value in (("newPartNumber", new_part_number), ("newRevision", new_revision)):
+            if _blank(value):
+                raise DomainError(400, "invalid_parameter", f"{name} must not be blank", name)
+        with self.lock:
+            unit = self.find_unit(serial_number, part_number)
+            old_key, new_key = unit.key, (serial_number, new_part_number)
+            if new_key != old_key and new_key in self.units:
+                raise DomainError(
+                    409,
+                    "unit_exists",
+                    f"unit {serial_number!r} / {new_part_number!r} already exists",
+                    "newPartNumber",
+                )
+            changed_pn = new_part_number != part_number
+            changed_rev = new_revision != unit.revision
+            if new_key != old_key:
+                del self.units[old_key]
+                del self._by_serial[serial_number][part_number]
+                unit.part_number = new_part_number
+                self._store_unit(unit)
+                if unit.parent is not None:
+                    siblings = self.units[unit.parent].children
+                    self.units[unit.parent].children = {
+                        (new_key if k == old_key else k): None for k in siblings
+                    }
+                for child in unit.children:
+                    self.units[child].parent = new_key
+                if old_key in self.results:
+                    self.results[new_key] = self.results.pop(old_key)
+            unit.revision = new_revision
+            if changed_pn or changed_rev:
+                self._append_change(
+                    serial_number,
+                    part_number=new_part_number if changed_pn else None,
+                    revision=new_revision if changed_rev else None,
+                )
+
+    def set_tag(self, serial_number: str, part_number: str, key: str, value: str) -> None:
+        """UnitTag: add or update one tag of a unit.
+
+        Raises:
+            DomainError: 400 ``invalid_parameter`` (blank key); 404 ``unit_not_found``.
+
+        """
+        if _blank(key):
+            raise DomainError(400, "invalid_parameter", "key must not be blank", "key")
+        with self.lock:
+            unit = self.find_unit(serial_number, part_number)
+            unit.tags[key] = value
 
     def set_phase(self, serial_number: str, part_number: str, phase: int) -> None:
         """SetUnitPhase (a change record only when the phase really changes).

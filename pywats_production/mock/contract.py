@@ -8,7 +8,9 @@ contract violation of its own. Exit status: 0 when nothing failed, 1 otherwise.
 
 One allowance: valid data (per the spec) may still be refused with 400 by a domain rule
 the spec cannot express (a child outside the box build, an unknown process name, neither
-refSN nor refPN, an ambiguous serial number, a malformed upload). Such answers carry a
+refSN nor refPN, an ambiguous serial number, a malformed upload; a ``$filter`` the mock
+does not support, a unit created without a revision or with a parent, an update of a
+part number, an unknown batch). Such answers carry a
 ``code`` and a ``parameter`` and only then skip the positive-data check.
 """
 
@@ -45,6 +47,16 @@ _DOMAIN_REFUSALS = {
     ("invalid_parameter", "childPartNumber"),
     ("invalid_parameter", "startAddress"),
     ("invalid_parameter", "endAddress"),
+    # The 2026.3 one-unit operations: rules of the server the schema does not state.
+    ("invalid_filter", None),  # $filter/$orderby text the mock does not support
+    ("invalid_parameter", "serialNumber"),  # POST/PUT Unit: a required field missing
+    ("invalid_parameter", "revision"),
+    ("invalid_parameter", "newPartNumber"),  # ChangeUnit, UnitTag: blank
+    ("invalid_parameter", "newRevision"),
+    ("invalid_parameter", "key"),
+    ("parent_not_allowed", None),
+    ("part_number_immutable", None),
+    ("batch_not_found", None),
 }
 
 

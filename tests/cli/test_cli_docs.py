@@ -17,7 +17,13 @@ pytest_plugins = ["pytester"]
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 # Guides whose Python blocks form one story each, run in order against a fresh mock.
-GUIDES = ["units-and-phases.md", "serial-numbers.md", "box-build.md", "changes-feed.md"]
+GUIDES = [
+    "units-and-phases.md",
+    "serial-numbers.md",
+    "box-build.md",
+    "changes-feed.md",
+    "server-versions.md",
+]
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 

@@ -34,15 +34,15 @@ def test_version_human_and_json(cli: Cli) -> None:
 
     assert human.code == doc.code == 0
     assert human.out.splitlines()[0] == "server version  2026.3.0"
-    assert human.out.splitlines()[1].startswith("compatibility   unknown: ")
+    assert human.out.splitlines()[1].startswith("compatibility   matches: ")
     assert f"spec sha256 {spec_sha256()[:16]}" in human.out
     data = json.loads(doc.out)
     assert data["server_version"] == "2026.3.0"
     assert data["server_version_parts"] == [2026, 3, 0]
     assert data["sdk_version"] == __version__
     assert data["spec_sha256"] == spec_sha256()
-    assert data["compatibility"] == "unknown"
-    assert "not been checked" in data["reason"]
+    assert data["compatibility"] == "matches"
+    assert "within the 2026.3 line the SDK knows" in data["reason"]
 
 
 def test_version_without_a_server(cli: Cli, closed_port_url: str) -> None:

@@ -305,8 +305,9 @@ def test_cli_version_answers_by_the_pins_of_wats_pins(
     pinned = cli("version", "--json", env={**env, "WATS_PINS": str(pin_path)})
     assert pinned.code == 0, pinned.err
     assert json.loads(pinned.out)["compatibility"] == "matches"
+    assert "is pinned" in json.loads(pinned.out)["reason"]
     unpinned = cli("version", "--json", env=env)
-    assert json.loads(unpinned.out)["compatibility"] == "unknown"
+    assert "pinned" not in json.loads(unpinned.out)["reason"]  # the known-lines rule
     missing = cli("version", env={**env, "WATS_PINS": str(tmp_path / "gone.json")})
     assert missing.code == 2
     assert "cannot read pin file" in missing.err

@@ -28,11 +28,13 @@ def test_quick_run_writes_every_workload(tmp_path: Path) -> None:
     assert set(document["results"]) == {
         "get_unit",
         "save_units",
+        "iter_units",
         "take",
         "import",
         "mock",
         "verify",
     }
+    assert document["results"]["iter_units"]["units"] == 2_000
     assert {"cpu_model", "cores", "python"} <= set(document["machine"])
     assert document["skipped"] == ["pywats-api: --no-pywats"]
     rows = document["rows"]

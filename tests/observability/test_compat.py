@@ -65,11 +65,38 @@ def test_differs_names_the_checked_versions() -> None:
     assert "24.2, 24.3" in report.reason
 
 
-def test_default_list_is_the_documented_constant() -> None:
-    assert compat.CHECKED_SERVER_VERSIONS == ()
-    report = compare(v("24.2.0"))
+def test_nothing_checked_is_unknown() -> None:
+    report = compare(v("2026.3.0"), checked_versions=())
     assert report.status is Compatibility.UNKNOWN
     assert "not been checked" in report.reason
+    assert report.server_line is None
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "line", "words"),
+    [
+        ("2026.3.0", Compatibility.MATCHES, "2026.3", "within the 2026.3 line"),
+        ("2026.3.1.12", Compatibility.MATCHES, "2026.3", "pywats-api 0.6.0rc1"),
+        ("2025.3.9.824", Compatibility.MATCHES, "published", "published OpenAPI documents"),
+        ("2026.1.5.324", Compatibility.DIFFERS, None, "between the lines the SDK knows"),
+        ("2026.30", Compatibility.DIFFERS, None, "newer than every line"),
+        ("2027.1", Compatibility.DIFFERS, None, "newer than every line"),
+        ("2024.2", Compatibility.DIFFERS, None, "older than every line"),
+    ],
+)
+def test_default_answers_from_the_lines_the_sdk_knows(
+    text: str, status: Compatibility, line: str | None, words: str
+) -> None:
+    # No constant to edit in the installed package: the SDK's known lines answer.
+    assert compat.CHECKED_SERVER_VERSIONS == ()
+    assert [x.version for x in compat.KNOWN_SERVER_LINES] == ["2025.3", "2026.3"]
+    report = compare(v(text))
+    assert report.status is status
+    assert (report.server_line.name if report.server_line else None) == line
+    assert words in report.reason
+    assert report.checked_versions == ("2025.3", "2026.3")
+    if status is Compatibility.DIFFERS:
+        assert "2025.3 (published), 2026.3 (2026.3)" in report.reason
 
 
 def test_no_version_is_unknown_with_the_error() -> None:
@@ -94,8 +121,9 @@ def test_against_the_contract_mock(wats_service: wp.ProductionService) -> None:
     from pywats_production.mock import SERVER_VERSION
 
     report = wats_service.check_compatibility()
-    assert report.status is Compatibility.UNKNOWN
-    assert report.server_text == SERVER_VERSION
+    assert report.status is Compatibility.MATCHES
+    assert report.server_text == SERVER_VERSION == "2026.3.0"
+    assert report.server_line is not None and report.server_line.version == "2026.3"
     prefix = ".".join(str(p) for p in report.server_version.parts[:2])  # type: ignore[union-attr]
     assert wats_service.check_compatibility(checked_versions=[prefix]).compatible
     assert wats_service.is_connected() is True

@@ -50,7 +50,7 @@ def test_async_methods_are_coroutines_and_sync_are_not() -> None:
         if name.startswith("_") or not inspect.isfunction(member):
             continue
         sync_member = getattr(wp.ProductionService, name)
-        if name == "iter_unit_changes":
+        if name in ("iter_unit_changes", "iter_units"):
             assert inspect.isasyncgenfunction(member)
             assert inspect.isgeneratorfunction(sync_member)
         elif name not in ("config",):
