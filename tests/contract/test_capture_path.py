@@ -432,3 +432,22 @@ def test_verify_maps_numbers_and_change_ids_the_server_assigned(tmp_path: Path) 
     assert acknowledged and all(int(e.path_values["id"]) > 1 for e in acknowledged)
     verified = cli("verify", str(path), "--json", "--quiet")
     assert verified.code == 0, verified.out
+
+
+def test_capture_asks_only_what_the_servers_version_has(tmp_path: Path) -> None:
+    # A server of the published line lacks the 2026.3 unit operations: none is asked, and
+    # verify replays against a mock of that same version.
+    app = create_app(seed="demo", token=TOKEN, server_version="2025.3.9.824")
+    path = tmp_path / "older.jsonl"
+    argv = ("--allow-writes", "--scratch-prefix", PREFIX, *BOX, "--quiet")
+    with run_in_thread(app) as url:
+        done = cli("capture", "--base-url", url, "--token", TOKEN, "--out", str(path), *argv)
+    assert done.code == 0, done.err
+    recorded = read_cassette(path)
+    assert recorded.header.server_version == "2025.3.9.824"
+    newer = {"queryUnits", "createUnit", "updateUnit", "deleteUnit", "changeUnit", "setUnitTag"}
+    assert not newer & set(recorded.operations)
+    assert set(recorded.operations) == set(default_contract().operations) - newer
+    verified = cli("verify", str(path), "--json", "--quiet")
+    assert verified.code == 0, verified.out
+    assert json.loads(verified.out)["notes"] == []
