@@ -18,7 +18,7 @@ def _install(session: nox.Session, extras: str = "test") -> None:
 
 @nox.session(python=PYTHON)
 def generate(session: nox.Session) -> None:
-    """Regenerate generated/pywats_production_api from spec/ with templates/."""
+    """Regenerate both generated clients (public and internal) from spec/ with templates/."""
     _install(session, "codegen")
     session.run("python", "scripts/generate.py", *session.posargs)
 
@@ -56,6 +56,9 @@ def spec_check(session: nox.Session) -> None:
     """Compare spec/ with a server's published document: `nox -s spec_check -- [PATH|URL]`."""
     _install(session)
     session.run("python", "-m", "pywats_production.spec_check", *session.posargs)
+    if not session.posargs:
+        # The internal contract against the server's internal document, the same way.
+        session.run("python", "-m", "pywats_production.spec_check", "--internal")
 
 
 @nox.session(python=PYTHON)
@@ -63,6 +66,8 @@ def contract(session: nox.Session) -> None:
     """Schemathesis against the contract mock, all checks, unbounded by default."""
     _install(session)
     session.run("python", "-m", "pywats_production.mock.contract", *session.posargs)
+    if not session.posargs:
+        session.run("python", "-m", "pywats_production.mock.contract", "--internal")
 
 
 @nox.session(python=PYTHON)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 
+from ._async_internal import AsyncInternalApi
 from ._async_service import AsyncProductionService
 from ._config import Secret, ServiceConfig
 from ._core import Hook, Instrumentation, OperationScope, RequestInfo, ResponseInfo
 from ._drift import DriftInfo
 from ._recovery import PendingTake
+from ._sync_internal import InternalApi
 from ._sync_service import ProductionService
 from .errors import (
     AmbiguousOutcomeError,
@@ -27,6 +29,7 @@ from .errors import (
     ChildNotFinalizedError,
     ConflictError,
     ContractDriftError,
+    InternalApiNotEnabledError,
     InvalidPhaseError,
     NotFoundError,
     NotInBoxBuildError,
@@ -46,6 +49,7 @@ from .errors import (
     WatsConnectionError,
     WatsError,
     WatsInputError,
+    WatsInternalApiWarning,
     WatsResponseError,
     WatsTimeoutError,
 )
@@ -84,6 +88,7 @@ __all__ = [
     "AmbiguousOutcomeError",
     "AssemblyError",
     "AssemblyLoopError",
+    "AsyncInternalApi",
     "AsyncProductionService",
     "AuthenticationError",
     "BadRequestError",
@@ -97,6 +102,8 @@ __all__ = [
     "DriftInfo",
     "Hook",
     "Instrumentation",
+    "InternalApi",
+    "InternalApiNotEnabledError",
     "InvalidPhaseError",
     "NotFoundError",
     "NotInBoxBuildError",
@@ -142,6 +149,7 @@ __all__ = [
     "WatsConnectionError",
     "WatsError",
     "WatsInputError",
+    "WatsInternalApiWarning",
     "WatsResponseError",
     "WatsTimeoutError",
 ]

@@ -106,10 +106,12 @@ class ServiceConfig:
         strict: raise :class:`~pywats_production.errors.ContractDriftError` on an answer
             off the contract instead of keeping the member in ``extra``.
         pins: the pins loaded from ``pins=`` or ``WATS_PINS`` (see :mod:`pywats_production.pins`).
-        pinned_server_versions: the server versions of ``pins`` (read-only).
         trust_env: whether the service's own HTTP client honours the proxy variables
             (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) and
             ``SSL_CERT_FILE``; a proxy in them sees every request, token included.
+        internal: whether ``service.internal`` (the internal API) is enabled.
+        pinned_server_versions: the server versions of ``pins`` (derived from them); the internal
+            API's version gate does not warn on them.
 
     """
 
@@ -125,13 +127,16 @@ class ServiceConfig:
     requests_per_minute: float | None = None
     save_concurrency: int = 4
     trust_env: bool = True
+    internal: bool = False
     strict: bool = False
     pins: tuple[Pin, ...] = ()
 
-    @property
-    def pinned_server_versions(self) -> frozenset[str]:
-        """The server versions the loaded pins name (empty without pins)."""
-        return frozenset(p.server_version for p in self.pins)
+    # The server versions the loaded pins name; derived from ``pins`` unless given.
+    pinned_server_versions: frozenset[str] = attrs.field(
+        default=attrs.Factory(
+            lambda self: frozenset(p.server_version for p in self.pins), takes_self=True
+        )
+    )
 
     def headers(self) -> dict[str, str]:
         """Return the headers every request carries (auth, Accept, User-Agent)."""
@@ -251,6 +256,7 @@ def make_config(
     strict: bool = False,
     pins: Sequence[str | Path] | None = None,
     trust_env: bool = True,
+    internal: bool = False,
 ) -> ServiceConfig:
     """Validate constructor arguments and build a :class:`ServiceConfig`.
 
@@ -304,6 +310,8 @@ def make_config(
         raise WatsInputError("save_concurrency must be >= 1", parameter="save_concurrency")
     if not isinstance(trust_env, bool):
         raise WatsInputError("trust_env must be True or False", parameter="trust_env")
+    if not isinstance(internal, bool):
+        raise WatsInputError("internal must be True or False", parameter="internal")
     if not isinstance(strict, bool):
         raise WatsInputError("strict must be True or False", parameter="strict")
     if isinstance(pins, str | Path):
@@ -323,6 +331,7 @@ def make_config(
         strict=strict,
         pins=loaded,
         trust_env=trust_env,
+        internal=internal,
     )
 
 

@@ -101,6 +101,9 @@ SINCE_2026_3: tuple[int, ...] = (2026, 3)
 _P = "pywats_production_api.api.production."
 _A = "pywats_production_api.api.app."
 _PROD = "/api/Production/"
+_I = "pywats_production_internal_api.api.internal."
+_INT = "/api/internal/Production/"
+_MES = "/api/internal/Mes/"
 _SAFE = Reliability.SAFE
 _UPSERT = Reliability.UPSERT
 _CONV = Reliability.CONVERGES
@@ -134,6 +137,28 @@ OPERATIONS: Mapping[str, Operation] = {
         _op("deleteUnit", _P + "delete_unit", "DELETE", _PROD + "Unit", _CONV, False, SINCE_2026_3),
         _op("changeUnit", _P + "change_unit", "PUT", _PROD + "ChangeUnit", _CHECK, False, SINCE_2026_3),
         _op("setUnitTag", _P + "set_unit_tag", "PUT", _PROD + "UnitTag", _CONV, False, SINCE_2026_3),
+        # The internal API (spec/production-internal-api.yaml), opt-in: service.internal.
+        _op("internal.getUnitPhases", _I + "get_unit_phases", "GET", _MES + "GetUnitPhases", _SAFE),
+        _op("internal.getUnitPhase", _I + "get_unit_phase", "GET", _INT + "GetUnitPhase", _SAFE),
+        _op("internal.getUnitProcess", _I + "get_unit_process", "GET", _INT + "GetUnitProcess", _SAFE),
+        _op("internal.getUnitStateHistory", _I + "get_unit_state_history", "GET", _INT + "GetUnitStateHistory", _SAFE),
+        _op("internal.getUnitHierarchy", _I + "get_unit_hierarchy", "GET", _INT + "GetUnitHierarchy", _SAFE),
+        _op("internal.getUnitInfo", _I + "get_unit_info", "GET", _INT + "GetUnitInfo", _SAFE),
+        _op("internal.getUnitContents", _I + "get_unit_contents", "GET", _INT + "GetUnitContents", _SAFE),
+        _op("internal.createUnit", _I + "create_unit", "POST", _INT + "CreateUnit", _CHECK),
+        _op("internal.setUnitPhaseAndProcess", _I + "set_unit_phase_and_process", "GET", _INT + "SetUnitPhaseAndProcess", _CONV),
+        _op("internal.addChildUnit", _I + "add_child_unit", "POST", _INT + "AddChildUnit", _CHECK),
+        _op("internal.removeChildUnit", _I + "remove_child_unit", "POST", _INT + "RemoveChildUnit", _CHECK),
+        _op("internal.removeAllChildUnits", _I + "remove_all_child_units", "POST", _INT + "RemoveAllChildUnits", _CONV),
+        _op("internal.checkChildUnits", _I + "check_child_units", "GET", _INT + "CheckChildUnits", _SAFE),
+        _op("internal.findSerialNumbers", _I + "find_serial_numbers", "GET", _INT + "SerialNumbers", _SAFE, True),
+        _op("internal.countSerialNumbers", _I + "count_serial_numbers", "GET", _INT + "SerialNumbers/Count", _SAFE),
+        _op("internal.getSerialNumberRanges", _I + "get_serial_number_ranges", "GET", _INT + "SerialNumbers/Ranges", _SAFE),
+        _op("internal.getSerialNumberStatistics", _I + "get_serial_number_statistics", "GET", _INT + "SerialNumbers/Statistics", _SAFE),
+        _op("internal.freeSerialNumbers", _I + "free_serial_numbers", "PUT", _INT + "SerialNumbers/Free", _CONV),
+        _op("internal.reserveSerialNumbers", _I + "reserve_serial_numbers", "POST", _INT + "GetAndReserveNewSerialNumbers", _TAKE, True),
+        _op("internal.getSites", _I + "get_sites", "GET", _INT + "GetSites", _SAFE),
+        _op("internal.isConnected", _I + "is_connected", "GET", _INT + "isConnected", _SAFE),
     )
 }  # fmt: skip
 

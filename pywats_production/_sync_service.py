@@ -34,11 +34,13 @@ from ._core import (
 )
 from ._drift import DriftMonitor
 from ._recovery import Attribution, PendingTake, TakeLedger, attribute, plan_take, utcnow
+from ._sync_internal import InternalApi
 from ._timing import RequestBudget, gather, new_lock, resolve, sleep
 from ._transport import ERROR_BODY_CAP, BodyTooLarge, bounded, install_deadline, read_capped
 from .errors import (
     AmbiguousOutcomeError,
     ChildAlreadyHasParentError,
+    InternalApiNotEnabledError,
     NotFoundError,
     NotLinkedError,
     ServerError,
@@ -213,6 +215,8 @@ class ProductionService:
             (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``): a proxy named
             there receives every request, the token included. False ignores them
             (see ``docs/reliability.md``).
+        internal: enable :attr:`internal`, the internal API (``/api/internal/...``
+            routes that may change without notice; see ``docs/internal-api.md``).
         strict: raise :class:`~pywats_production.errors.ContractDriftError` on any answer
             with a member, value or type the contract does not describe (for contract
             tests); by default such members are kept in ``extra`` and each kind of drift
@@ -249,6 +253,7 @@ class ProductionService:
         save_concurrency: int = 4,
         trust_env: bool = True,
         server_version: str | ServerVersion | None = None,
+        internal: bool = False,
         strict: bool = False,
         pins: Sequence[str | Path] | None = None,
     ) -> None:
@@ -275,7 +280,9 @@ class ProductionService:
             trust_env=trust_env,
             strict=strict,
             pins=pins,
+            internal=internal,
         )
+        self._internal: InternalApi | None = InternalApi(self) if self._config.internal else None
         self._drift = DriftMonitor(self._config.strict, self._config.hooks)
         self._headers = self._config.headers()
         self._owns_client = http_client is None
@@ -306,6 +313,7 @@ class ProductionService:
         instrumentation: Instrumentation | None = None,
         requests_per_minute: float | None = None,
         save_concurrency: int = 4,
+        internal: bool = False,
     ) -> Self:
         """Build a service from ``WATS_BASE_URL`` and ``WATS_AUTH_TOKEN``.
 
@@ -323,6 +331,7 @@ class ProductionService:
             instrumentation: operation-level instrumentation (OpenTelemetry).
             requests_per_minute: optional client-side request budget (off by default).
             save_concurrency: chunks of ``save_units`` in flight at once.
+            internal: enable :attr:`internal`, the opt-in internal API.
 
         Returns:
             The service.
@@ -347,6 +356,7 @@ class ProductionService:
             instrumentation=instrumentation,
             requests_per_minute=requests_per_minute,
             save_concurrency=save_concurrency,
+            internal=internal,
         )
 
     @property
@@ -358,6 +368,29 @@ class ProductionService:
         # getattr: a traceback showing locals may call this before __init__ finished.
         config = getattr(self, "_config", None)
         return f"{type(self).__name__}(base_url={config.base_url if config else None!r})"
+
+    @property
+    def internal(self) -> InternalApi:
+        """The internal Production API (phases, history, hierarchy, serial-number pools).
+
+        Raises:
+            InternalApiNotEnabledError: the service was created without ``internal=True``.
+
+        Example:
+            >>> wats = ProductionService("https://wats.example.com", internal=True)
+            >>> type(wats.internal).__name__
+            'InternalApi'
+
+        """
+        if self._internal is None:
+            raise InternalApiNotEnabledError(
+                "the internal API is off: create the service with internal=True to use "
+                "service.internal. Its /api/internal/... routes are not part of the "
+                "server's public contract and may change without notice, so the SDK "
+                "offers them only on request (and warns on a server version they were "
+                "not checked against)"
+            )
+        return self._internal
 
     def close(self) -> None:
         """Close the service's own HTTP client (a client given to it is left open).
@@ -1846,10 +1879,23 @@ class ProductionService:
         try:
             version = self.server_version(retry=retry)
         except WatsError as exc:
-            return compat.compare(
+            report = compat.compare(
                 None, checked_versions=checked_versions, error=exc, pins=self._config.pins
             )
-        return compat.compare(version, checked_versions=checked_versions, pins=self._config.pins)
+            error: WatsError | None = exc
+            version = None
+        else:
+            report = compat.compare(
+                version, checked_versions=checked_versions, pins=self._config.pins
+            )
+            error = None
+        if self._config.internal:
+            # The internal surface is judged on its own: derived-for versions and pins.
+            pinned = self._config.pinned_server_versions
+            report = attrs.evolve(
+                report, internal=compat.compare_internal(version, pinned=pinned, error=error)
+            )
+        return report
 
     # ------------------------------------------------------------------- internals
 

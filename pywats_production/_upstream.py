@@ -16,9 +16,13 @@ __all__ = [
     "DEFAULT_UPSTREAM_DIR",
     "DEFAULT_UPSTREAM_FILES",
     "ENV_VAR",
+    "HOW_TO_GIVE_INTERNAL_UPSTREAM",
     "HOW_TO_GIVE_UPSTREAM",
+    "INTERNAL_UPSTREAM_FILE",
     "UpstreamNotFoundError",
+    "default_internal_upstream_sources",
     "default_upstream_sources",
+    "internal_spec_path",
     "spec_path",
 ]
 
@@ -44,6 +48,17 @@ HOW_TO_GIVE_UPSTREAM = (
 """What to tell a user when no upstream document is available."""
 
 
+INTERNAL_UPSTREAM_FILE = "openapi_internal_v3.json"
+"""The server's published internal document, checked against the internal contract."""
+
+HOW_TO_GIVE_INTERNAL_UPSTREAM = (
+    "give the server's published internal OpenAPI document as a path or an http(s) URL "
+    "(`python -m pywats_production.spec_check --internal PATH_OR_URL`), or set "
+    f"{ENV_VAR} to a folder holding {INTERNAL_UPSTREAM_FILE}"
+)
+"""What to tell a user when no internal document is available."""
+
+
 class UpstreamNotFoundError(FileNotFoundError):
     """``WATS_UPSTREAM_OPENAPI`` names something that does not exist or holds no document."""
 
@@ -66,6 +81,61 @@ def spec_path() -> Path:
     if in_repo.is_file():
         return in_repo
     return _PACKAGE_DIR / "_spec" / "production-api.yaml"
+
+
+def internal_spec_path() -> Path:
+    """Return the path of the internal contract ``production-internal-api.yaml``.
+
+    Returns:
+        The repository's ``spec/`` copy when present, else the wheel's.
+
+    Example:
+        >>> internal_spec_path().name
+        'production-internal-api.yaml'
+
+    """
+    in_repo = _REPO_ROOT / "spec" / "production-internal-api.yaml"
+    if in_repo.is_file():
+        return in_repo
+    return _PACKAGE_DIR / "_spec" / "production-internal-api.yaml"
+
+
+def default_internal_upstream_sources(
+    environ: Mapping[str, str] | None = None, default_dir: Path | None = None
+) -> list[Path]:
+    """Return the internal document to check when none is given explicitly.
+
+    ``WATS_UPSTREAM_OPENAPI`` wins when set: a file is used as it is, a folder must hold
+    ``openapi_internal_v3.json``. Otherwise ``../shared/wats-openapi/`` is looked in.
+
+    Args:
+        environ: Environment to read (default: ``os.environ``).
+        default_dir: Folder to look in when the variable is unset.
+
+    Returns:
+        The path of the internal document, or an empty list when there is none.
+
+    Raises:
+        UpstreamNotFoundError: The variable names nothing that exists.
+
+    Example:
+        >>> default_internal_upstream_sources({}, Path("/nonexistent"))
+        []
+
+    """
+    env = os.environ if environ is None else environ
+    named = env.get(ENV_VAR, "").strip()
+    if named:
+        target = Path(named).expanduser()
+        if target.is_file():
+            return [target]
+        if not target.is_dir():
+            raise UpstreamNotFoundError(f"{ENV_VAR}={named}: no such file or folder")
+        folder = target
+    else:
+        folder = DEFAULT_UPSTREAM_DIR if default_dir is None else default_dir
+    candidate = folder / INTERNAL_UPSTREAM_FILE
+    return [candidate] if candidate.is_file() else []
 
 
 def _documents_in(folder: Path) -> list[Path]:

@@ -49,6 +49,7 @@ from .pins import Pin
 __all__ = [
     "CHECKED_SERVER_VERSIONS",
     "KNOWN_SERVER_LINES",
+    "INTERNAL_DERIVED_FOR",
     "SPEC_INFO_VERSION",
     "SPEC_SERVER_API_VERSION",
     "Compatibility",
@@ -56,6 +57,8 @@ __all__ = [
     "ServerLine",
     "compare",
     "known_line",
+    "compare_internal",
+    "internal_spec_sha256",
     "spec_sha256",
 ]
 
@@ -185,6 +188,8 @@ class CompatibilityReport:
         pinned_versions: the server versions of the pins the verdict used (empty: none).
         server_line: the known server line the version is in (see
             :data:`KNOWN_SERVER_LINES`), else None.
+        internal: for a service with ``internal=True``, the verdict on the internal API
+            (versions it was derived for, and pins); None otherwise.
 
     Example:
         >>> report = compare(ServerVersion.parse("24.2.1"), checked_versions=("24.2",))
@@ -203,6 +208,7 @@ class CompatibilityReport:
     error: str | None = None
     pinned_versions: tuple[str, ...] = ()
     server_line: ServerLine | None = None
+    internal: CompatibilityReport | None = None
 
     @property
     def compatible(self) -> bool:
@@ -395,4 +401,109 @@ def _against_known_lines(
         )
     return report(
         Compatibility.DIFFERS, f"server version {server.text} is {where} (known: {lines})"
+    )
+
+
+# ------------------------------------------------------------------ the internal API
+
+#: ``info.x-wats-derived-for-server-versions`` of spec/production-internal-api.yaml (kept
+#: in step by a test): the server versions the internal contract was derived for. The
+#: internal document carries no version; it was published when pywats-api declared
+#: server 2025.3.9.824 (EVIDENCE.md, Server versions), so only 2025.3 is claimed.
+INTERNAL_DERIVED_FOR: Final[tuple[str, ...]] = ("2025.3",)
+#: ``info.version`` of the internal contract.
+INTERNAL_SPEC_VERSION: Final = "internal"
+
+
+def internal_spec_sha256() -> str:
+    """Return the sha256 of the internal contract, as its generated client records it.
+
+    Returns:
+        The hex digest, or "" when the generated internal client is not importable.
+
+    Example:
+        >>> len(internal_spec_sha256())
+        64
+
+    """
+    try:
+        from pywats_production_internal_api._meta import SPEC_SHA256
+    except ImportError:  # pragma: no cover - a broken install
+        return ""
+    return str(SPEC_SHA256)
+
+
+def compare_internal(
+    server: ServerVersion | None,
+    *,
+    pinned: Iterable[str] = (),
+    error: BaseException | str | None = None,
+) -> CompatibilityReport:
+    """Judge a server version for the internal API: derived-for versions, then pins.
+
+    The rule: no version read: UNKNOWN; a version within one of
+    :data:`INTERNAL_DERIVED_FOR` or of a pinned version (dotted prefix, as for
+    :func:`compare`): MATCHES; otherwise DIFFERS. Pins that are not dotted numbers are
+    ignored (a pin file may hold other entries).
+
+    Args:
+        server: the version read from ``/api/App/Version``, or None.
+        pinned: server versions the user's pins cover (``config.pinned_server_versions``).
+        error: why no version could be read.
+
+    Returns:
+        A report whose ``spec_version`` is ``"internal"``.
+
+    Example:
+        >>> compare_internal(ServerVersion.parse("2025.3.9.824")).status
+        <Compatibility.MATCHES: 'matches'>
+        >>> compare_internal(ServerVersion.parse("2026.1.5"), pinned={"2026.1.5"}).status
+        <Compatibility.MATCHES: 'matches'>
+
+    """
+    pins = tuple(sorted(p.strip() for p in pinned if _PREFIX.match(p.strip())))
+    known = INTERNAL_DERIVED_FOR + pins
+    error_text = str(error) if error is not None else None
+
+    def report(status: Compatibility, reason: str) -> CompatibilityReport:
+        return CompatibilityReport(
+            status=status,
+            server_version=server,
+            reason=reason,
+            spec_version=INTERNAL_SPEC_VERSION,
+            spec_server_api_version=INTERNAL_SPEC_VERSION,
+            spec_sha256=internal_spec_sha256(),
+            checked_versions=known,
+            error=error_text,
+        )
+
+    if server is None:
+        return report(
+            Compatibility.UNKNOWN,
+            "the server's version could not be read, so the internal API cannot be matched "
+            "to the versions it was derived for" + (f": {error_text}" if error_text else ""),
+        )
+    if not server.parts:
+        return report(
+            Compatibility.UNKNOWN,
+            f"the server's version text {server.text!r} has no version number to compare",
+        )
+    for text in INTERNAL_DERIVED_FOR:
+        if server.parts[: len(_parts(text))] == _parts(text):
+            return report(
+                Compatibility.MATCHES,
+                f"server version {server.text} is within {text}, which the internal "
+                "contract was derived for",
+            )
+    for text in pins:
+        if server.parts[: len(_parts(text))] == _parts(text):
+            return report(
+                Compatibility.MATCHES,
+                f"server version {server.text} is covered by the pin {text}",
+            )
+    return report(
+        Compatibility.DIFFERS,
+        f"server version {server.text} is outside the versions the internal contract was "
+        f"derived for ({', '.join(INTERNAL_DERIVED_FOR)}) and no pin covers it; internal "
+        "routes may change without notice",
     )

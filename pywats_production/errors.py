@@ -57,6 +57,7 @@ __all__ = [
     "ChildNotFinalizedError",
     "ConflictError",
     "ContractDriftError",
+    "InternalApiNotEnabledError",
     "InvalidPhaseError",
     "NotFoundError",
     "NotInBoxBuildError",
@@ -76,6 +77,7 @@ __all__ = [
     "WatsConnectionError",
     "WatsError",
     "WatsInputError",
+    "WatsInternalApiWarning",
     "WatsResponseError",
     "WatsTimeoutError",
     "error_from_response",
@@ -219,6 +221,23 @@ class UnsupportedOperationError(WatsError):
         self.operation: str = operation
         self.server_version: str = server_version
         self.minimum_version: str = minimum_version
+
+
+class InternalApiNotEnabledError(WatsError, AttributeError):
+    """``service.internal`` was used on a service created without ``internal=True``.
+
+    The internal API (``/api/internal/...``) is not part of the server's public contract:
+    Virinco may change it without notice. It is offered only to those who ask for it, by
+    creating the service with ``internal=True``.
+    """
+
+
+class WatsInternalApiWarning(UserWarning):
+    """The server's version is outside those the internal contract was derived for.
+
+    Warned once per service, at its first internal call, unless a pin
+    (``config.pinned_server_versions``) covers the server's version.
+    """
 
 
 class InvalidPhaseError(WatsInputError):

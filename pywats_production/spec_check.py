@@ -52,9 +52,12 @@ from pathlib import Path
 import httpx
 
 from ._upstream import (
+    HOW_TO_GIVE_INTERNAL_UPSTREAM,
     HOW_TO_GIVE_UPSTREAM,
     UpstreamNotFoundError,
+    default_internal_upstream_sources,
     default_upstream_sources,
+    internal_spec_path,
     spec_path,
 )
 
@@ -81,6 +84,7 @@ _EXTRA_OPERATIONS = frozenset({("get", "/api/App/Version"), ("get", "/api/App/Pr
 _PRODUCTION_PREFIX = "/api/Production/"
 _CORRECTION = "x-wats-correction"
 _CORRECTIONS = "x-wats-corrections"
+_SCOPE = "x-wats-upstream-scope"
 _MAX_DEPTH = 64
 
 
@@ -1073,8 +1077,17 @@ def compare(upstream: JsonMap, spec: JsonMap, *, source: str = "upstream") -> Re
     info = _as_map(upstream.get("info"))
     title = f"{kind}, {info.get('title')!r} {info.get('version')}"
     globals_ = _Globals.of(spec)
-    up_ops = {(o.method, _path_key(o.path)): o for o in _operations(upstream) if _in_scope(o)}
     sp_ops = {(o.method, _path_key(o.path)): o for o in _operations(spec)}
+    if spec.get(_SCOPE) == "declared":
+        # A contract of chosen operations (the internal one): upstream operations it does
+        # not declare are out of its scope, not drift.
+        up_ops = {
+            key: o
+            for o in _operations(upstream)
+            if (key := (o.method, _path_key(o.path))) in sp_ops
+        }
+    else:
+        up_ops = {(o.method, _path_key(o.path)): o for o in _operations(upstream) if _in_scope(o)}
     reports: list[OperationReport] = []
     for key, sp_op in sp_ops.items():
         op_id = _as_str(sp_op.raw.get("operationId"))
@@ -1251,6 +1264,14 @@ def _parser() -> argparse.ArgumentParser:
         help="upstream documents (default: $WATS_UPSTREAM_OPENAPI, else ../shared/wats-openapi/)",
     )
     parser.add_argument("--spec", help="the spec to check (default: spec/production-api.yaml)")
+    parser.add_argument(
+        "--internal",
+        action="store_true",
+        help=(
+            "check the internal contract spec/production-internal-api.yaml against the "
+            "server's internal document (default source: openapi_internal_v3.json)"
+        ),
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every difference")
     parser.add_argument(
         "--list-corrections",
@@ -1278,8 +1299,9 @@ def main(argv: Sequence[str] | None = None, *, out: Callable[[str], None] | None
     """
     emit = out or print
     args = _parser().parse_args(argv)
+    how_to = HOW_TO_GIVE_INTERNAL_UPSTREAM if args.internal else HOW_TO_GIVE_UPSTREAM
     try:
-        spec = load_spec(args.spec)
+        spec = load_spec(args.spec or (internal_spec_path() if args.internal else None))
     except SpecCheckError as error:
         emit(f"spec_check: error: {error}")
         return 2
@@ -1288,13 +1310,14 @@ def main(argv: Sequence[str] | None = None, *, out: Callable[[str], None] | None
         return 0
     sources: list[str] = list(args.sources)
     if not sources:
+        finder = default_internal_upstream_sources if args.internal else default_upstream_sources
         try:
-            sources = [str(p) for p in default_upstream_sources()]
+            sources = [str(p) for p in finder()]
         except UpstreamNotFoundError as error:
-            emit(f"spec_check: error: {error}; {HOW_TO_GIVE_UPSTREAM}")
+            emit(f"spec_check: error: {error}; {how_to}")
             return 2
     if not sources:
-        emit(f"spec_check: skipped: no upstream OpenAPI document found; {HOW_TO_GIVE_UPSTREAM}.")
+        emit(f"spec_check: skipped: no upstream OpenAPI document found; {how_to}.")
         return 0
     code = 0
     for source in sources:

@@ -1,11 +1,15 @@
-"""Regenerate the low-level client in ``generated/pywats_production_api`` from ``spec/``.
+"""Regenerate the low-level clients in ``generated/`` from ``spec/``.
 
-Runs the pinned openapi-python-client with the committed configuration and the custom
-templates, then writes ``_meta.py`` (SDK version and the spec's sha256, used for the
-User-Agent). The golden-record test calls :func:`generate` into a temporary folder and
-compares the result byte for byte with the committed tree.
+Two clients come out of the same pipeline (pinned openapi-python-client, committed
+configuration, the same custom templates): ``pywats_production_api`` from
+``spec/production-api.yaml`` and ``pywats_production_internal_api`` from
+``spec/production-internal-api.yaml``. Each gets a ``_meta.py`` (SDK version and its
+spec's sha256, used for the User-Agent). The golden-record test calls :func:`generate`
+into a temporary folder and compares the result byte for byte with the committed tree.
 
-Usage: ``python scripts/generate.py [OUTPUT_DIR]`` (default: ``generated/pywats_production_api``).
+Usage: ``python scripts/generate.py [OUTPUT_DIR]`` regenerates both clients (with
+OUTPUT_DIR: the public one only, there); ``python scripts/generate.py --internal OUTPUT_DIR``
+the internal one only.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ SPEC = ROOT / "spec" / "production-api.yaml"
 CONFIG = ROOT / "openapi-generator.yaml"
 TEMPLATES = ROOT / "templates"
 DEFAULT_OUTPUT = ROOT / "generated" / "pywats_production_api"
+INTERNAL_SPEC = ROOT / "spec" / "production-internal-api.yaml"
+INTERNAL_CONFIG = ROOT / "openapi-generator-internal.yaml"
+INTERNAL_OUTPUT = ROOT / "generated" / "pywats_production_internal_api"
 
 
-def spec_sha256() -> str:
-    """Return the sha256 of the pinned spec file, hex encoded."""
-    return hashlib.sha256(SPEC.read_bytes()).hexdigest()
+def spec_sha256(spec: Path = SPEC) -> str:
+    """Return the sha256 of a pinned spec file (the public one by default), hex encoded."""
+    return hashlib.sha256(spec.read_bytes()).hexdigest()
 
 
 def sdk_version() -> str:
@@ -50,8 +57,12 @@ def _tool(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
-def generate(output: Path = DEFAULT_OUTPUT) -> Path:
-    """Generate the client into ``output`` (replaced whole) and return it."""
+def generate(output: Path = DEFAULT_OUTPUT, *, internal: bool = False) -> Path:
+    """Generate a client into ``output`` (replaced whole) and return it.
+
+    ``internal=True`` generates the internal client from the internal contract.
+    """
+    spec, config = (INTERNAL_SPEC, INTERNAL_CONFIG) if internal else (SPEC, CONFIG)
     output = output.resolve()
     if output.exists():
         shutil.rmtree(output)
@@ -61,9 +72,9 @@ def generate(output: Path = DEFAULT_OUTPUT) -> Path:
             _tool("openapi-python-client"),
             "generate",
             "--path",
-            str(SPEC),
+            str(spec),
             "--config",
-            str(CONFIG),
+            str(config),
             "--custom-template-path",
             str(TEMPLATES),
             "--meta",
@@ -78,7 +89,7 @@ def generate(output: Path = DEFAULT_OUTPUT) -> Path:
         env=_env(),
     )
     (output / "_meta.py").write_text(
-        META.format(version=sdk_version(), sha=spec_sha256()), encoding="utf-8"
+        META.format(version=sdk_version(), sha=spec_sha256(spec)), encoding="utf-8"
     )
     (output / "py.typed").write_text("", encoding="utf-8")
     shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
@@ -96,5 +107,12 @@ def _env() -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUTPUT
-    print(f"generated {generate(target)}")
+    args = sys.argv[1:]
+    if args[:1] == ["--internal"]:
+        target = Path(args[1]) if len(args) > 1 else INTERNAL_OUTPUT
+        print(f"generated {generate(target, internal=True)}")
+    elif args:
+        print(f"generated {generate(Path(args[0]))}")
+    else:
+        print(f"generated {generate(DEFAULT_OUTPUT)}")
+        print(f"generated {generate(INTERNAL_OUTPUT, internal=True)}")

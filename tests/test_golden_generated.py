@@ -15,6 +15,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 COMMITTED = REPO / "generated" / "pywats_production_api"
 SPEC_FILE = REPO / "spec" / "production-api.yaml"
+COMMITTED_INTERNAL = REPO / "generated" / "pywats_production_internal_api"
+INTERNAL_SPEC_FILE = REPO / "spec" / "production-internal-api.yaml"
 
 
 def _generator_available() -> bool:
@@ -97,3 +99,34 @@ def test_meta_pins_the_spec_sha256() -> None:
     assert f"pywats-production/{_meta.SDK_VERSION} " in _meta.USER_AGENT
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["version"] == _meta.SDK_VERSION
+
+
+@pytest.mark.slow
+def test_generated_internal_client_matches_internal_spec(tmp_path: Path) -> None:
+    if not _generator_available():
+        pytest.skip(
+            "openapi-python-client is not installed: install the codegen extra "
+            "(pip install -e '.[codegen]') to check the golden record"
+        )
+    generate = _load_generate_script().generate
+    fresh_root = generate(tmp_path / "pywats_production_internal_api", internal=True)
+    problems = _differences(fresh_root, COMMITTED_INTERNAL)
+    assert not problems, (
+        "generated/pywats_production_internal_api is not what "
+        "spec/production-internal-api.yaml generates:\n"
+        + "\n".join(problems)
+        + "\nRun `nox -s generate` and commit generated/ with the spec."
+    )
+    # One module per internal operation: the comparison saw the whole client.
+    assert len(list((fresh_root / "api" / "internal").glob("*.py"))) == 22
+
+
+def test_internal_meta_pins_the_internal_spec_sha256() -> None:
+    from pywats_production_internal_api import _meta
+
+    digest = hashlib.sha256(INTERNAL_SPEC_FILE.read_bytes()).hexdigest()
+    assert digest == _meta.SPEC_SHA256, (
+        "generated/pywats_production_internal_api/_meta.py was made from another spec: "
+        "run `nox -s generate`"
+    )
+    assert digest[:16] in _meta.USER_AGENT

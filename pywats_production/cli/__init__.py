@@ -3,9 +3,9 @@
 Subcommands: ``demo`` (the factory story on the embedded contract mock), ``mock`` (serve
 the contract mock), ``verify`` and ``pin`` (check a cassette, pin a server version), and,
 against a server given by ``--base-url``/``--token`` or ``WATS_BASE_URL``/``WATS_AUTH_TOKEN``:
-``unit``, ``serials``, ``assembly``, ``changes``, ``version``, ``capture``. Human-readable
-output by default, ``--json`` for scripts; errors are one line on stderr and a distinct exit
-status (:class:`ExitCode`).
+``unit``, ``serials``, ``assembly``, ``changes``, ``internal`` (the opt-in internal API),
+``version``, ``capture``. Human-readable output by default, ``--json`` for scripts; errors are
+one line on stderr and a distinct exit status (:class:`ExitCode`).
 
 Built on :mod:`argparse`: the standard library is enough for this command set, and the
 CLI then adds no dependency and no import cost to the SDK.
@@ -38,6 +38,7 @@ from pywats_production.errors import AmbiguousOutcomeError, WatsConnectionError,
 
 if TYPE_CHECKING:
     from pywats_production import ProductionService
+    from pywats_production.cli._commands import Context
 
 __all__ = ["CliError", "ExitCode", "build_parser", "main", "run"]
 
@@ -408,6 +409,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=int, default=None, metavar="N", help="stop after N changes (default: all)"
     )
 
+    internal = commands.add_parser(
+        "internal",
+        help="the server's internal API (routes that may change without notice)",
+    ).add_subparsers(dest="internal_command", metavar="ACTION", required=True)
+    leaf(internal, "phases", "internal_phases", "list the unit phases the server knows")
+    for name, handler, text in (
+        ("history", "internal_history", "show every phase and process a unit has had"),
+        ("hierarchy", "internal_hierarchy", "show a unit with its children as a tree"),
+    ):
+        sub = leaf(internal, name, handler, text)
+        sub.add_argument("serial_number", metavar="SN", help="the unit's serial number")
+        sub.add_argument("part_number", metavar="PN", help="the unit's part number")
+    stats = leaf(
+        internal,
+        "serial-stats",
+        "internal_serial_stats",
+        "free, reserved and taken numbers per serial-number type",
+    )
+    stats.add_argument(
+        "type_name",
+        nargs="?",
+        default=None,
+        metavar="TYPE",
+        help="only this serial-number type (default: every type)",
+    )
     leaf(commands, "version", "version", "the server's version and compatibility")
 
     from pywats_production.cli._contract import add_parsers
@@ -484,7 +510,7 @@ def _connection(
 
 
 def _service(
-    args: argparse.Namespace, environ: Mapping[str, str], err: TextIO
+    args: argparse.Namespace, environ: Mapping[str, str], err: TextIO, *, internal: bool = False
 ) -> ProductionService:
     from pywats_production import ProductionService, RetryPolicy
 
@@ -497,6 +523,7 @@ def _service(
         verify=verify,
         retry=RetryPolicy(max_attempts=retries, deadline=max(60.0, timeout * retries)),
         pins=pins,
+        internal=internal,
     )
 
 
@@ -564,6 +591,8 @@ def _dispatch(
             err=err,
             as_json=as_json,
         )
+    if handler.startswith("internal_"):
+        return _dispatch_internal(args, handler, out=out, err=err, environ=environ)
     from pywats_production.errors import NotFoundError, WatsResponseError
 
     with _service(args, environ, err) as service:
@@ -699,6 +728,54 @@ def _command(
     if handler == "version":
         return c.version(ctx)
     raise CliError(f"unknown command {handler!r}")  # pragma: no cover - argparse guards
+
+
+def _dispatch_internal(
+    args: argparse.Namespace,
+    handler: str,
+    *,
+    out: TextIO,
+    err: TextIO,
+    environ: Mapping[str, str],
+) -> ExitCode:
+    import warnings
+
+    from pywats_production.cli import _commands as c
+    from pywats_production.errors import NotFoundError, WatsResponseError
+
+    as_json = bool(_option(args, "json"))
+    with (
+        _service(args, environ, err, internal=True) as service,
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        # The version gate's warning becomes one line on stderr, never a Python warning,
+        # and after the error line when the command fails (the error comes first).
+        warnings.simplefilter("always")
+        ctx = c.Context(service, out, err, as_json)
+        try:
+            try:
+                code = _internal_command(handler, args, ctx)
+            except (NotFoundError, WatsResponseError) as exc:
+                _check_server(service, exc)
+                raise
+        except (WatsError, CliError) as exc:
+            _report_error(exc, err)
+            code = exit_code_for(exc)
+        for warning in caught:
+            err.write(f"{PROG}: warning: {warning.message}\n")
+        return code
+
+
+def _internal_command(handler: str, args: argparse.Namespace, ctx: Context) -> ExitCode:
+    from pywats_production.cli import _commands as c
+
+    if handler == "internal_phases":
+        return c.internal_phases(ctx)
+    if handler == "internal_history":
+        return c.internal_history(ctx, _text(args, "serial_number"), _text(args, "part_number"))
+    if handler == "internal_hierarchy":
+        return c.internal_hierarchy(ctx, _text(args, "serial_number"), _text(args, "part_number"))
+    return c.internal_serial_stats(ctx, _optional(args, "type_name"))
 
 
 def _report_error(exc: BaseException, err: TextIO) -> None:

@@ -17,6 +17,7 @@ from pywats_production import compat
 from pywats_production._validate import require_quantity
 from pywats_production.cli._exit import CliError, ExitCode
 from pywats_production.cli._output import dump_json, format_table, to_jsonable
+from pywats_production.internal_models import InternalUnit
 from pywats_production.models import ChildUnitCheck, Unit, UnitChange
 from pywats_production.phase import UnitPhase
 from pywats_production.serials import normalize_format, parse_export
@@ -552,6 +553,51 @@ def changes_consume(
     ctx.emit({"handled": handled, "failed": None}, "")
     if not ctx.json:
         ctx.err.write(f"{len(handled)} change(s) handled and acknowledged\n")
+    return ExitCode.OK
+
+
+# ------------------------------------------------------------------------- internal
+
+
+def internal_phases(ctx: Context) -> ExitCode:
+    """List the unit phases the server knows (``internal phases``)."""
+    phases = ctx.service.internal.get_unit_phases()
+    rows = [[int(p.phase), p.code, p.name, p.description] for p in phases]
+    ctx.emit(phases, format_table(["id", "code", "name", "description"], rows))
+    return ExitCode.OK
+
+
+def internal_history(ctx: Context, serial_number: str, part_number: str) -> ExitCode:
+    """Show a unit's state history, oldest first (``internal history SN PN``)."""
+    history = ctx.service.internal.get_unit_state_history(serial_number, part_number)
+    rows = [
+        [s.at.isoformat() if s.at else None, _phase_text(s.phase), s.process]
+        for s in history.states
+    ]
+    ctx.emit(history, format_table(["since", "phase", "process"], rows))
+    return ExitCode.OK
+
+
+def _tree_lines(unit: InternalUnit, depth: int = 0) -> list[str]:
+    label = f"{unit.serial_number} {unit.part_number} rev {unit.revision or '-'}"
+    lines = [f"{'  ' * depth}{label}  {_phase_text(unit.phase)}"]
+    for child in unit.children:
+        lines.extend(_tree_lines(child, depth + 1))
+    return lines
+
+
+def internal_hierarchy(ctx: Context, serial_number: str, part_number: str) -> ExitCode:
+    """Show a unit with its children as an indented tree (``internal hierarchy SN PN``)."""
+    tree = ctx.service.internal.get_unit_hierarchy(serial_number, part_number)
+    ctx.emit(tree, "\n".join(_tree_lines(tree)))
+    return ExitCode.OK
+
+
+def internal_serial_stats(ctx: Context, type_name: str | None) -> ExitCode:
+    """Show free, reserved and taken numbers per type (``internal serial-stats [TYPE]``)."""
+    stats = ctx.service.internal.get_serial_number_statistics(type_name)
+    rows = [[s.serial_number_type, s.total, s.free, s.reserved, s.taken] for s in stats]
+    ctx.emit(stats, format_table(["type", "total", "free", "reserved", "taken"], rows))
     return ExitCode.OK
 
 

@@ -65,6 +65,23 @@ def default_contract() -> Contract:
     return Contract(load_spec())
 
 
+@functools.lru_cache(maxsize=1)
+def internal_contract() -> Contract:
+    """Return the internal contract (spec/production-internal-api.yaml), compiled once."""
+    import copy
+
+    from .._upstream import internal_spec_path
+
+    spec = copy.deepcopy(dict(load_spec(internal_spec_path())))
+    # The Referer header parameter is checked by the app itself (strict mode); the
+    # compiled contract validates path, query and body.
+    for item in cast("dict[str, dict[str, dict[str, object]]]", spec["paths"]).values():
+        for op in item.values():
+            params = cast("list[dict[str, object]]", op.get("parameters", []))
+            op["parameters"] = [p for p in params if "$ref" not in p and p.get("in") != "header"]
+    return Contract(spec)
+
+
 def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -252,7 +269,12 @@ class MockApp:
             "changeUnit": self._change_unit,
             "setUnitTag": self._set_unit_tag,
         }
+        from ._internal import InternalRoutes
+
+        self.internal_contract = internal_contract()
+        self.internal = InternalRoutes(self.store)
         missing = set(self.contract.operations) - set(self.handlers)
+        missing |= set(self.internal_contract.operations) - set(self.internal.handlers)
         if missing:
             raise RuntimeError(f"no handler for {', '.join(sorted(missing))}")
         from ._admin import admin_routes
@@ -361,8 +383,10 @@ class MockApp:
         method: str = scope["method"]
         raw_path = cast("bytes", scope.get("raw_path") or scope["path"].encode("utf-8"))
         raw_path = raw_path.split(b"?", 1)[0]
+        internal = raw_path.startswith(b"/api/internal/")
+        contract = self.internal_contract if internal else self.contract
         try:
-            operation, path_values = self.contract.match(method, raw_path)
+            operation, path_values = contract.match(method, raw_path)
             if not self.serves(operation):
                 raise NoRoute(self._allowed_on(operation.template))
         except NoRoute as exc:
@@ -422,8 +446,18 @@ class MockApp:
         query = dict(
             parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         )
-        response = self._respond(operation, path_values, query, headers.get("content-type"), body)
-        if self.strict:
+        refused = internal and self.strict and not headers.get("referer", "").strip()
+        if refused:
+            # The internal routes need a Referer (EVIDENCE.md); what a server answers
+            # without one is not published: the mock refuses, naming the header.
+            response = self._error(
+                400, "invalid_parameter", "the Referer header is required", "Referer"
+            )
+        else:
+            response = self._respond(
+                operation, path_values, query, headers.get("content-type"), body, internal
+            )
+        if self.strict and not refused:
             response = self._enforce(operation, method, scope["path"], response)
         if drop_after:
             await self._drop(send)
@@ -445,13 +479,15 @@ class MockApp:
         query: dict[str, str],
         content_type: str | None,
         body: bytes,
+        internal: bool = False,
     ) -> Response:
         try:
             request = operation.validate_request(path_values, query, content_type, body)
         except RequestInvalid as exc:
             return self._error(400, "invalid_parameter", exc.detail, exc.parameter)
+        handlers = self.internal.handlers if internal else self.handlers
         try:
-            return self.handlers[operation.operation_id](request)
+            return handlers[operation.operation_id](request)
         except DomainError as exc:
             return self._error(exc.status, exc.code, exc.detail, exc.parameter)
         except Exception as exc:  # a bug of the mock: loud, never silent
@@ -498,12 +534,18 @@ class MockApp:
 
     def _set_unit_phase(self, request: ValidatedRequest) -> Response:
         p = request.params
-        self.store.set_phase(str(p["serialNumber"]), str(p["partNumber"]), cast("int", p["phase"]))
+        sn, pn = str(p["serialNumber"]), str(p["partNumber"])
+        with self.store.lock:
+            self.store.set_phase(sn, pn, cast("int", p["phase"]))
+            self.internal.note(self.store.find_unit(sn, pn))
         return _empty()
 
     def _set_unit_process(self, request: ValidatedRequest) -> Response:
         p = request.params
-        self.store.set_process(str(p["serialNumber"]), str(p["partNumber"]), str(p["processName"]))
+        sn, pn = str(p["serialNumber"]), str(p["partNumber"])
+        with self.store.lock:
+            self.store.set_process(sn, pn, str(p["processName"]))
+            self.internal.note(self.store.find_unit(sn, pn))
         return _empty()
 
     def _get_unit_verification(self, request: ValidatedRequest) -> Response:

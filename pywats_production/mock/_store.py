@@ -101,6 +101,8 @@ class Store:
             self.results: dict[UnitKey, list[ProcessRun]] = {}
             self._run_sequence = 0
             self.types: dict[str, SerialType] = {}
+            # Per unit, the (process name, phase, time) of each state (internal routes).
+            self.history: dict[UnitKey, list[tuple[str | None, int, datetime]]] = {}
             # A real server logs unit changes only where someone turned it on ("WATS does
             # not log unit changes by default", support:360017889980): off until a seed
             # or the admin API says logUnitChanges.

@@ -11,7 +11,10 @@ the spec cannot express (a child outside the box build, an unknown process name,
 refSN nor refPN, an ambiguous serial number, a malformed upload; a ``$filter`` the mock
 does not support, a unit created without a revision or with a parent, an update of a
 part number, an unknown batch). Such answers carry a
-``code`` and a ``parameter`` and only then skip the positive-data check.
+``code`` and a ``parameter`` and only then skip the positive-data check. With
+``--internal`` the internal contract (spec/production-internal-api.yaml) is run the same
+way; there, an assembly or CreateUnit refusal is the server's bare translated text (no
+code), so a 400 answered as ``text/plain`` counts as such a refusal.
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ _DOMAIN_REFUSALS = {
     ("parent_not_allowed", None),
     ("part_number_immutable", None),
     ("batch_not_found", None),
+    # The internal contract's operations.
+    ("process_not_found", "ProcessName"),
+    ("invalid_parameter", "Phase"),
+    ("invalid_parameter", "sn"),
 }
 
 
@@ -82,6 +89,12 @@ def _is_domain_refusal(response: object) -> bool:
     status = getattr(response, "status_code", None)
     if status != 400:
         return False
+    headers = {str(k).lower(): v for k, v in dict(getattr(response, "headers", {}) or {}).items()}
+    ctype = headers.get("content-type", "")
+    if isinstance(ctype, list):
+        ctype = ctype[0] if ctype else ""
+    if str(ctype).startswith("text/plain"):
+        return True
     try:
         body = response.json()  # type: ignore[attr-defined]
     except ValueError:
@@ -91,7 +104,11 @@ def _is_domain_refusal(response: object) -> bool:
 
 
 def run_contract(
-    max_examples: int = 100, seed: int = 0, *, operations: Sequence[str] = ()
+    max_examples: int = 100,
+    seed: int = 0,
+    *,
+    operations: Sequence[str] = (),
+    internal: bool = False,
 ) -> ContractReport:
     """Run schemathesis on every operation (positive and negative data, all checks).
 
@@ -99,6 +116,7 @@ def run_contract(
         max_examples: Hypothesis examples per operation and mode.
         seed: Hypothesis seed (runs are reproducible).
         operations: Only these operationIds (all when empty).
+        internal: Run the internal contract instead of the public one.
 
     Returns:
         The figures: operations, test cases, failures (and the mock's own violations).
@@ -106,7 +124,12 @@ def run_contract(
     """
     # Problem style: the allowance above recognises a domain refusal by its code.
     app = create_app(seed="demo", token=TOKEN, strict=True, error_style="problem")
-    schema = schemathesis.openapi.from_path(str(spec_path()))
+    if internal:
+        from .._upstream import internal_spec_path
+
+        schema = schemathesis.openapi.from_path(str(internal_spec_path()))
+    else:
+        schema = schemathesis.openapi.from_path(str(spec_path()))
     schema.app = app
     schema.config.update(basic_auth=_USER_PASSWORD)
     headers: dict[str, str] = {}
@@ -184,8 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0, help="hypothesis seed")
     parser.add_argument("--operation", action="append", default=[], help="only this operationId")
+    parser.add_argument("--internal", action="store_true", help="run the internal contract instead")
     args = parser.parse_args(argv)
-    report = run_contract(args.max_examples, args.seed, operations=args.operation)
+    report = run_contract(
+        args.max_examples, args.seed, operations=args.operation, internal=args.internal
+    )
     for label, cases in sorted(report.per_operation.items()):
         print(f"  {cases:6d}  {label}")
     print(

@@ -323,6 +323,23 @@ BAD: list[Bad] = [
         ExitCode.USAGE,
         r"--out: no such directory",
     ),
+    # ---- internal (the opt-in internal API)
+    Bad(("internal",), ExitCode.USAGE, r"required: ACTION"),
+    Bad(("internal", "phases", "extra"), ExitCode.USAGE, r"unrecognized arguments: extra"),
+    Bad(("internal", "phases", "--base-url", "{closed}", *U), ExitCode.CONNECTION, r"connection"),
+    Bad(("internal", "phases", "--token", "d3Jvbmc="), ExitCode.AUTH, r"401"),
+    Bad(("internal", "history", "SN"), ExitCode.USAGE, r"required: PN"),
+    Bad(("internal", "history", " ", "PCBA-100"), ExitCode.USAGE, r"serial_number"),
+    Bad(("internal", "history", "NOPE", "PCBA-100"), ExitCode.NOT_FOUND, r"404"),
+    Bad(("internal", "hierarchy", "BOX-1"), ExitCode.USAGE, r"required: PN"),
+    Bad(("internal", "hierarchy", "NOPE", "BOX-900"), ExitCode.NOT_FOUND, r"404"),
+    Bad(
+        ("internal", "hierarchy", "BOX-1", "BOX-900", "--base-url", "{wrong_path}"),
+        ExitCode.WRONG_SERVER,
+        r"not the root of a WATS API",
+    ),
+    Bad(("internal", "serial-stats", "A", "B"), ExitCode.USAGE, r"unrecognized arguments: B"),
+    Bad(("internal", "serial-stats", "NoSuchType"), ExitCode.NOT_FOUND, r"404"),
 ]
 
 

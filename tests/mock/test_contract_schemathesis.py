@@ -34,3 +34,16 @@ def test_the_command_reports_and_exits_zero(capsys: object) -> None:
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "operations: 2" in out
     assert "failures: 0" in out
+
+
+def test_schemathesis_finds_nothing_on_the_mock_with_the_internal_contract() -> None:
+    report = run_contract(max_examples=20, seed=2, internal=True)
+    assert report.operations == 21
+    assert report.test_cases > 21 * 2 * 5
+    assert report.failures == []
+    assert report.violations == []
+    assert set(report.per_operation) >= {
+        "GET /api/internal/Mes/GetUnitPhases",
+        "POST /api/internal/Production/GetAndReserveNewSerialNumbers",
+        "PUT /api/internal/Production/SerialNumbers/Free",
+    }

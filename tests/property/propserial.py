@@ -8,7 +8,7 @@ from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, invariant, multiple, precondition, rule
 from propmodels import AUTO, PoolModel, Taken, record_row, rows_agree
-from proptarget import EPOCH, TargetMachine, step
+from proptarget import EPOCH, TargetMachine, internal_api, step
 
 import pywats_production as wp
 from pywats_production.serials import build_upload, parse_export
@@ -45,6 +45,9 @@ class SerialMachine(TargetMachine):
       model (whole pool only).
     - ``serial.counts``: after every step, free + taken == size per type, and size and
       taken equal the model's (needs the admin API: not on a live server).
+    - ``internal.statistics``: the internal API's statistics and count of a type agree
+      with the model: total, taken, free = total - taken, nothing reserved (mock only,
+      where the internal API is served).
     - ``serial.export-upload``: exporting a type (CSV or XML) and uploading the file
       into a new, empty type reproduces it (needs the admin API to create the empty type).
     - ``serial.upload``: an upload adds exactly its new numbers (at the end, in file
@@ -236,6 +239,24 @@ class SerialMachine(TargetMachine):
             rows_agree(got, expected),
             f"ByRange({start}, {end}) gave {got}, expected {expected}",
         )
+
+    @precondition(lambda self: self.target.app is not None)
+    @rule(pool=types)
+    @step
+    def internal_statistics(self, pool: str) -> None:
+        model = self.pools[pool]
+        api = getattr(self, "_internal_api", None) or internal_api(self.sdk)
+        self._internal_api = api
+        (stats,) = api.get_serial_number_statistics(pool)
+        total, taken = len(model.addresses), len(model.taken)
+        got = (stats.total, stats.taken, stats.free, stats.reserved)
+        self.check(
+            "internal.statistics",
+            got == (total, taken, total - taken, 0),
+            f"{pool}: statistics (total, taken, free, reserved) {got}, model {total}, {taken}",
+        )
+        count = api.count_serial_numbers(pool)
+        self.check("internal.statistics", count == total, f"{pool}: count {count} != {total}")
 
     @precondition(lambda self: self.caps.upload and self.caps.admin)
     @rule(target=types, pool=types, fmt=st.sampled_from(["CSV", "XML"]))

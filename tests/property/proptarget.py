@@ -27,6 +27,7 @@ from hypothesis.statistics import collector, describe_statistics
 
 import pywats_production as wp
 from pywats_production.mock import (
+    SERVER_VERSION,
     MockAdmin,
     MockApp,
     MockAsyncTransport,
@@ -45,6 +46,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 # ----------------------------------------------------------------------------- targets
+
+
+def internal_api(service: wp.ProductionService) -> wp.InternalApi:
+    """The internal API on the same server and client as ``service`` (the mock's version
+    is outside the internal contract's derived-for versions: it is pinned, no warning)."""
+    import attrs
+
+    twin = wp.ProductionService(
+        str(service.config.base_url),
+        service.config.token,  # type: ignore[arg-type]
+        http_client=service._client,
+        retry=FAST,
+        internal=True,
+    )
+    twin._config = attrs.evolve(twin._config, pinned_server_versions=frozenset({SERVER_VERSION}))
+    return twin.internal
 
 
 @dataclass(frozen=True)

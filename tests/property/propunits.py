@@ -17,7 +17,7 @@ from propmodels import (
     apply_save,
     unit_mismatches,
 )
-from proptarget import TargetMachine, step
+from proptarget import TargetMachine, internal_api, step
 
 import pywats_production as wp
 from pywats_production.errors import WatsError
@@ -178,6 +178,9 @@ class LifecycleMachine(UnitsMachine):
       parses back to it (mock: the name is only checked when it is not empty).
     - ``feed.delete``: a deleted change is gone from the feed; deleting it again is not
       an error (own feed only).
+    - ``internal.phase``: the phase read through the internal API (``GetUnitPhase``) is
+      the model's, hence the public unit's (on the mock, where the internal API is
+      served; the internal-API machine in propinternal.py covers the rest).
     - ``feed.consume``: ``consume_unit_changes`` with a handler that fails at random
       loses no change (every change is either handled or still pending), hands each
       change over as it is in the feed, oldest first, and with no limit leaves the feed
@@ -220,6 +223,29 @@ class LifecycleMachine(UnitsMachine):
         if got.phase_name:
             parsed = int(wp.UnitPhase.parse(got.phase_name))
             self.check("unit.phase", parsed == phase, f"name {got.phase_name!r} for {phase}")
+
+    @precondition(lambda self: self.target.app is not None)
+    @rule(serial=st.sampled_from(SERIALS), part=st.sampled_from(PARTS))
+    @step
+    def read_phase_internally(self, serial: str, part: str) -> None:
+        key = (serial, part)
+        internal = self._internal()
+        if key not in self.units:
+            try:
+                internal.get_unit_phase(*self.real(key))
+            except wp.NotFoundError:
+                return
+            self.check("unit.not-found", False, f"{key} was never saved, yet has a phase")
+            return
+        phase = int(internal.get_unit_phase(*self.real(key)))
+        model = self.units[key].phase
+        self.check("internal.phase", phase == model, f"{key}: internal {phase}, model {model}")
+
+    def _internal(self) -> wp.InternalApi:
+        found: wp.InternalApi | None = getattr(self, "_internal_api", None)
+        if found is None:
+            found = self._internal_api = internal_api(self.sdk)
+        return found
 
     @rule(serial=st.sampled_from(SERIALS), part=st.sampled_from(PARTS))
     @step

@@ -72,3 +72,22 @@ def test_sync_service_has_no_event_loop() -> None:
     source = (ROOT / "pywats_production" / "_sync_service.py").read_text(encoding="utf-8")
     for word in ("asyncio", "await ", "async ", "AsyncClient", "run_until_complete"):
         assert word not in source, word
+
+
+def test_internal_apis_are_twins() -> None:
+    sync, asynchronous = _public(wp.InternalApi), _public(wp.AsyncInternalApi)
+    assert sorted(sync) == sorted(asynchronous)
+    # The list: every internal method, in both flavours.
+    expected = {
+        "get_unit_phases", "get_unit_phase", "get_unit_process", "get_unit_state_history",
+        "get_unit_hierarchy", "get_unit_contents", "get_unit_info", "create_unit",
+        "set_unit_phase_and_process", "add_child_unit", "remove_child_unit",
+        "remove_all_child_units", "check_child_units", "find_serial_numbers",
+        "count_serial_numbers", "get_serial_number_ranges", "get_serial_number_statistics",
+        "free_serial_numbers", "reserve_serial_numbers", "get_sites", "is_connected",
+    }  # fmt: skip
+    assert set(sync) == expected
+    for name in sync:
+        assert _shape(sync[name]) == _shape(asynchronous[name]), name
+        assert inspect.iscoroutinefunction(getattr(wp.AsyncInternalApi, name)), name
+        assert not inspect.iscoroutinefunction(getattr(wp.InternalApi, name)), name

@@ -1,0 +1,264 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.internal_serial_number import InternalSerialNumber
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    serial_number_type: str,
+    start_address: str,
+    end_address: str,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+    referer: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Referer"] = referer
+
+    params: dict[str, Any] = {}
+
+    params["serialNumberType"] = serial_number_type
+
+    params["startAddress"] = start_address
+
+    params["endAddress"] = end_address
+
+    json_start_date: str | Unset = UNSET
+    if not isinstance(start_date, Unset):
+        json_start_date = start_date.isoformat()
+    params["startDate"] = json_start_date
+
+    json_end_date: str | Unset = UNSET
+    if not isinstance(end_date, Unset):
+        json_end_date = end_date.isoformat()
+    params["endDate"] = json_end_date
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/internal/Production/SerialNumbers",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[InternalSerialNumber] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = InternalSerialNumber.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | list[InternalSerialNumber]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str,
+    start_address: str,
+    end_address: str,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+    referer: str,
+) -> Response[Problem | list[InternalSerialNumber]]:
+    """The numbers of a type between two addresses, with their state.
+
+    Args:
+        serial_number_type (str):
+        start_address (str):
+        end_address (str):
+        start_date (datetime.datetime | Unset):
+        end_date (datetime.datetime | Unset):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[InternalSerialNumber]]
+    """
+
+    kwargs = _get_kwargs(
+        serial_number_type=serial_number_type,
+        start_address=start_address,
+        end_address=end_address,
+        start_date=start_date,
+        end_date=end_date,
+        referer=referer,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str,
+    start_address: str,
+    end_address: str,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+    referer: str,
+) -> Problem | list[InternalSerialNumber] | None:
+    """The numbers of a type between two addresses, with their state.
+
+    Args:
+        serial_number_type (str):
+        start_address (str):
+        end_address (str):
+        start_date (datetime.datetime | Unset):
+        end_date (datetime.datetime | Unset):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[InternalSerialNumber]
+    """
+
+    return sync_detailed(
+        client=client,
+        serial_number_type=serial_number_type,
+        start_address=start_address,
+        end_address=end_address,
+        start_date=start_date,
+        end_date=end_date,
+        referer=referer,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str,
+    start_address: str,
+    end_address: str,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+    referer: str,
+) -> Response[Problem | list[InternalSerialNumber]]:
+    """The numbers of a type between two addresses, with their state.
+
+    Args:
+        serial_number_type (str):
+        start_address (str):
+        end_address (str):
+        start_date (datetime.datetime | Unset):
+        end_date (datetime.datetime | Unset):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[InternalSerialNumber]]
+    """
+
+    kwargs = _get_kwargs(
+        serial_number_type=serial_number_type,
+        start_address=start_address,
+        end_address=end_address,
+        start_date=start_date,
+        end_date=end_date,
+        referer=referer,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str,
+    start_address: str,
+    end_address: str,
+    start_date: datetime.datetime | Unset = UNSET,
+    end_date: datetime.datetime | Unset = UNSET,
+    referer: str,
+) -> Problem | list[InternalSerialNumber] | None:
+    """The numbers of a type between two addresses, with their state.
+
+    Args:
+        serial_number_type (str):
+        start_address (str):
+        end_address (str):
+        start_date (datetime.datetime | Unset):
+        end_date (datetime.datetime | Unset):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[InternalSerialNumber]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            serial_number_type=serial_number_type,
+            start_address=start_address,
+            end_address=end_address,
+            start_date=start_date,
+            end_date=end_date,
+            referer=referer,
+        )
+    ).parsed

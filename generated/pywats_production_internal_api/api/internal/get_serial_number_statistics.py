@@ -1,0 +1,197 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.serial_number_statistics import SerialNumberStatistics
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    serial_number_type: str | Unset = UNSET,
+    referer: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Referer"] = referer
+
+    params: dict[str, Any] = {}
+
+    params["serialNumberType"] = serial_number_type
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/internal/Production/SerialNumbers/Statistics",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[SerialNumberStatistics] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = SerialNumberStatistics.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | list[SerialNumberStatistics]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str | Unset = UNSET,
+    referer: str,
+) -> Response[Problem | list[SerialNumberStatistics]]:
+    """Totals per type (or for one type) of free, taken and reserved numbers.
+
+    Args:
+        serial_number_type (str | Unset):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[SerialNumberStatistics]]
+    """
+
+    kwargs = _get_kwargs(
+        serial_number_type=serial_number_type,
+        referer=referer,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str | Unset = UNSET,
+    referer: str,
+) -> Problem | list[SerialNumberStatistics] | None:
+    """Totals per type (or for one type) of free, taken and reserved numbers.
+
+    Args:
+        serial_number_type (str | Unset):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[SerialNumberStatistics]
+    """
+
+    return sync_detailed(
+        client=client,
+        serial_number_type=serial_number_type,
+        referer=referer,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str | Unset = UNSET,
+    referer: str,
+) -> Response[Problem | list[SerialNumberStatistics]]:
+    """Totals per type (or for one type) of free, taken and reserved numbers.
+
+    Args:
+        serial_number_type (str | Unset):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[SerialNumberStatistics]]
+    """
+
+    kwargs = _get_kwargs(
+        serial_number_type=serial_number_type,
+        referer=referer,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number_type: str | Unset = UNSET,
+    referer: str,
+) -> Problem | list[SerialNumberStatistics] | None:
+    """Totals per type (or for one type) of free, taken and reserved numbers.
+
+    Args:
+        serial_number_type (str | Unset):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[SerialNumberStatistics]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            serial_number_type=serial_number_type,
+            referer=referer,
+        )
+    ).parsed

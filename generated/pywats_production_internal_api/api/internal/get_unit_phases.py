@@ -1,0 +1,172 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.unit_phase_definition import UnitPhaseDefinition
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    referer: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Referer"] = referer
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/internal/Mes/GetUnitPhases",
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[UnitPhaseDefinition] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = UnitPhaseDefinition.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | list[UnitPhaseDefinition]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    referer: str,
+) -> Response[Problem | list[UnitPhaseDefinition]]:
+    """List the unit phases the server knows, with code, name and description.
+
+    Args:
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[UnitPhaseDefinition]]
+    """
+
+    kwargs = _get_kwargs(
+        referer=referer,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    referer: str,
+) -> Problem | list[UnitPhaseDefinition] | None:
+    """List the unit phases the server knows, with code, name and description.
+
+    Args:
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[UnitPhaseDefinition]
+    """
+
+    return sync_detailed(
+        client=client,
+        referer=referer,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    referer: str,
+) -> Response[Problem | list[UnitPhaseDefinition]]:
+    """List the unit phases the server knows, with code, name and description.
+
+    Args:
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[UnitPhaseDefinition]]
+    """
+
+    kwargs = _get_kwargs(
+        referer=referer,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    referer: str,
+) -> Problem | list[UnitPhaseDefinition] | None:
+    """List the unit phases the server knows, with code, name and description.
+
+    Args:
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[UnitPhaseDefinition]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            referer=referer,
+        )
+    ).parsed

@@ -1,0 +1,165 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    referer: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Referer"] = referer
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/internal/Production/isConnected",
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | bool | None:
+    if response.status_code == 200:
+        response_200 = cast(bool, response.json())
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | bool]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    referer: str,
+) -> Response[Problem | bool]:
+    """Whether the server answers and the caller may use the internal API.
+
+    Args:
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | bool]
+    """
+
+    kwargs = _get_kwargs(
+        referer=referer,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    referer: str,
+) -> Problem | bool | None:
+    """Whether the server answers and the caller may use the internal API.
+
+    Args:
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | bool
+    """
+
+    return sync_detailed(
+        client=client,
+        referer=referer,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    referer: str,
+) -> Response[Problem | bool]:
+    """Whether the server answers and the caller may use the internal API.
+
+    Args:
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | bool]
+    """
+
+    kwargs = _get_kwargs(
+        referer=referer,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    referer: str,
+) -> Problem | bool | None:
+    """Whether the server answers and the caller may use the internal API.
+
+    Args:
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | bool
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            referer=referer,
+        )
+    ).parsed

@@ -1,0 +1,235 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    *,
+    serial_number: str,
+    part_number: str,
+    phase: int,
+    process_name: str,
+    referer: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Referer"] = referer
+
+    params: dict[str, Any] = {}
+
+    params["SerialNumber"] = serial_number
+
+    params["PartNumber"] = part_number
+
+    params["Phase"] = phase
+
+    params["ProcessName"] = process_name
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/internal/Production/SetUnitPhaseAndProcess",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | Problem | None:
+    if response.status_code == 200:
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number: str,
+    part_number: str,
+    phase: int,
+    process_name: str,
+    referer: str,
+) -> Response[Any | Problem]:
+    """Set a unit's phase and current process in one request (a GET that writes).
+
+    Args:
+        serial_number (str):
+        part_number (str):
+        phase (int):
+        process_name (str):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        serial_number=serial_number,
+        part_number=part_number,
+        phase=phase,
+        process_name=process_name,
+        referer=referer,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number: str,
+    part_number: str,
+    phase: int,
+    process_name: str,
+    referer: str,
+) -> Any | Problem | None:
+    """Set a unit's phase and current process in one request (a GET that writes).
+
+    Args:
+        serial_number (str):
+        part_number (str):
+        phase (int):
+        process_name (str):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        serial_number=serial_number,
+        part_number=part_number,
+        phase=phase,
+        process_name=process_name,
+        referer=referer,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number: str,
+    part_number: str,
+    phase: int,
+    process_name: str,
+    referer: str,
+) -> Response[Any | Problem]:
+    """Set a unit's phase and current process in one request (a GET that writes).
+
+    Args:
+        serial_number (str):
+        part_number (str):
+        phase (int):
+        process_name (str):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        serial_number=serial_number,
+        part_number=part_number,
+        phase=phase,
+        process_name=process_name,
+        referer=referer,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    serial_number: str,
+    part_number: str,
+    phase: int,
+    process_name: str,
+    referer: str,
+) -> Any | Problem | None:
+    """Set a unit's phase and current process in one request (a GET that writes).
+
+    Args:
+        serial_number (str):
+        part_number (str):
+        phase (int):
+        process_name (str):
+        referer (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            serial_number=serial_number,
+            part_number=part_number,
+            phase=phase,
+            process_name=process_name,
+            referer=referer,
+        )
+    ).parsed
