@@ -156,15 +156,19 @@ def save_units_chunks(units: Iterable[Unit], chunk_size: int) -> list[Call[SaveU
         raise WatsInputError("chunk_size must be an int >= 1", parameter="chunk_size")
     wire: list[dict[str, JsonValue]] = []
     append = wire.append
-    for index, unit in enumerate(units):
-        if not isinstance(unit, Unit):
+    # Unit.to_wire called unbound for plain Units (no bound method made per unit); a
+    # subclass's own to_wire is honoured. The index of a unit is len(wire) when it fails.
+    plain_to_wire = Unit.to_wire
+    for unit in units:
+        cls = type(unit)
+        if cls is not Unit and not isinstance(unit, Unit):
             raise WatsInputError(
-                f"units[{index}] is a {type(unit).__name__}, not a Unit", parameter="units"
+                f"units[{len(wire)}] is a {cls.__name__}, not a Unit", parameter="units"
             )
         # Every field is checked: bytes, NaN or a lone surrogate would otherwise fail
         # inside httpx or json, after other chunks were already written.
-        check_unit(unit, f"units[{index}]")
-        append(unit.to_wire())
+        check_unit(unit, f"units[{len(wire)}]")
+        append(plain_to_wire(unit) if cls is Unit else unit.to_wire())
     calls = []
     for start in range(0, len(wire), chunk_size):
         chunk = wire[start : start + chunk_size]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import email.utils
 import importlib
+import itertools
 import logging
+import os
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, Generic, Protocol, TypeVar
@@ -33,7 +34,7 @@ from .errors import (
     sanitize_url,
 )
 from .models import parsing
-from .observability import CallRecord, capturing, record_call
+from .observability import CallRecord, RequestInfo, ResponseInfo, capturing, record_call
 from .retry import Reliability, RetryPolicy
 
 __all__ = [
@@ -164,6 +165,27 @@ OPERATIONS: Mapping[str, Operation] = {
 
 _modules: dict[str, ModuleType] = {}
 
+# Request ids: a random prefix per process (renewed in a forked child) and a counter, in
+# the 32 hex digits of a uuid4: as unique across stations and processes, at a tenth of
+# uuid4's cost on every call.
+_id_prefix = os.urandom(10).hex()
+_id_counter = itertools.count(1)
+
+
+def _renew_request_ids() -> None:
+    global _id_prefix, _id_counter
+    _id_prefix = os.urandom(10).hex()
+    _id_counter = itertools.count(1)
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, where there is no fork
+    os.register_at_fork(after_in_child=_renew_request_ids)
+
+
+def new_request_id() -> str:
+    """Return a new ``X-Request-ID``: 32 hex digits, unique per call and per process."""
+    return f"{_id_prefix}{next(_id_counter):012x}"
+
 
 def _generated(module: str) -> ModuleType:
     # Generated endpoint modules load on first use, keeping `import pywats_production` light.
@@ -181,7 +203,7 @@ def build_kwargs(op: Operation, **params: object) -> dict[str, Any]:
     segments; its keys are ``method``, ``url`` and optionally ``params``, ``json``,
     ``files``, ``headers``.
     """
-    result: dict[str, Any] = _generated(op.module)._get_kwargs(**params)
+    result: dict[str, Any] = _generated(op.module).request_kwargs(**params)
     return result
 
 
@@ -234,50 +256,6 @@ def _named(name: str, parse: Callable[[httpx.Response], T]) -> Callable[[httpx.R
 
 
 # --------------------------------------------------------------------------- observers
-
-
-@attrs.frozen(kw_only=True)
-class RequestInfo:
-    """What is about to be sent (given to hooks before every attempt).
-
-    Attributes:
-        operation: operationId in spec/.
-        method: HTTP method.
-        path: the path template (no serial numbers in it).
-        url: the full URL of this attempt (may contain serial numbers; never a secret).
-        attempt: attempt number, from 1.
-        request_id: the ``X-Request-ID`` of the call, the same on every attempt.
-        attributes: facts about the call (operation-specific, no secrets).
-
-    """
-
-    operation: str
-    method: str
-    path: str
-    url: str
-    attempt: int
-    request_id: str
-    attributes: Mapping[str, str | int | bool]
-
-
-@attrs.frozen(kw_only=True)
-class ResponseInfo:
-    """What came back from one attempt (given to hooks after every attempt).
-
-    Attributes:
-        request: the request it answers.
-        status: HTTP status, or None when the attempt failed in transport.
-        duration: seconds from sending to the end of the response.
-        error: the transport error's text when the attempt failed in transport.
-        will_retry: whether the SDK will make another attempt.
-
-    """
-
-    request: RequestInfo
-    status: int | None
-    duration: float
-    error: str | None
-    will_retry: bool
 
 
 class Hook(Protocol):
@@ -359,6 +337,36 @@ def _sent(exc: httpx.HTTPError) -> bool:
     )
 
 
+# One-entry caches keyed by object identity: a client's base URL and timeout objects are
+# the same on every call unless the caller replaces them.
+_base_cache: tuple[object, str] = (None, "")
+_longest_cache: tuple[object, float] = (None, 0.0)
+
+
+def _base_text(base_url: httpx.URL) -> str:
+    """Return the base URL as text without its trailing slash ("" if not joinable as text)."""
+    global _base_cache
+    cached, text = _base_cache
+    if cached is base_url:
+        return text
+    text = str(base_url)
+    text = "" if "?" in text or "#" in text else text.rstrip("/")
+    _base_cache = (base_url, text)
+    return text
+
+
+def _longest(timeout: httpx.Timeout) -> float:
+    """Return the longest of a timeout's parts (infinite when one is unbounded)."""
+    global _longest_cache
+    cached, longest = _longest_cache
+    if cached is timeout:
+        return longest
+    parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    longest = float("inf") if None in parts else max(p for p in parts if p is not None)
+    _longest_cache = (timeout, longest)
+    return longest
+
+
 def _capped_timeout(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout | None:
     """Return the client's timeout shortened to the remaining deadline (None: unchanged)."""
     limit = max(remaining, 0.001)
@@ -373,13 +381,10 @@ def _capped_timeout(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout |
     )
 
 
-class _RequestHeaders(dict[str, str]):
-    """A plain dict of request headers whose repr hides the Authorization value."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return repr({k: "[secure]" if k.lower() == "authorization" else v for k, v in self.items()})
+def _set_headers(headers: httpx.Headers, own: Mapping[str, str], keep_accept: bool) -> None:
+    for name, value in own.items():
+        if not (keep_accept and name == "Accept"):
+            headers[name] = value
 
 
 class UnknownOutcome(Exception):
@@ -437,6 +442,7 @@ class CallState(Generic[T]):
         "_headers",
         "_hooks",
         "_info",
+        "_request",
         "_scope",
         "_sent_at",
         "_status",
@@ -462,12 +468,14 @@ class CallState(Generic[T]):
         self._drift = drift
         self._headers: Mapping[str, str] = headers or {}
         self.policy = policy
-        self.request_id = uuid.uuid4().hex
+        self.request_id = new_request_id()
         self.attempts = 0
         self.started = time.monotonic()
         self._deadline = self.started + policy.deadline
         self._hooks = hooks
+        # Built on demand: hooks, debug logs and errors need it, a plain success does not.
         self._info: RequestInfo | None = None
+        self._request: httpx.Request | None = None
         self._sent_at = 0.0
         self._status: int | None = None
         self._finished = False
@@ -493,22 +501,17 @@ class CallState(Generic[T]):
         self.attempts += 1
         request_args = self.call.request
         call_headers = request_args.get("headers")
-        # The service's headers (auth, Accept, User-Agent) win over the builder's, except
-        # the Accept of an operation that answers a file (Take, Export: set in _calls).
-        # Their repr masks Authorization: a traceback that shows locals shows no token.
-        headers = _RequestHeaders(call_headers) if call_headers else _RequestHeaders()
-        headers.update(self._headers)
-        if call_headers and "Accept" in call_headers:
-            headers["Accept"] = call_headers["Accept"]
-        headers["X-Request-ID"] = self.request_id
         # No attempt may outlive the call's deadline, whatever the client's timeouts.
-        capped = _capped_timeout(client.timeout, self.remaining)
+        timeout = client.timeout
+        remaining = self._deadline - time.monotonic()
+        capped = _capped_timeout(timeout, remaining) if _longest(timeout) > remaining else None
         url: str = request_args["url"]
-        base = str(client.base_url)
-        if base and url[:1] == "/" and "?" not in base and "#" not in base:
-            # The URL httpx's relative merge would give (base path + path), built as text at
-            # a third of the cost: this runs on every attempt of every call.
-            url = base.rstrip("/") + url
+        if url[:1] == "/":
+            base = _base_text(client.base_url)
+            if base:
+                # The URL httpx's relative merge would give (base path + path), built as
+                # text at a third of the cost: this runs on every attempt of every call.
+                url = base + url
         try:
             request = client.build_request(
                 request_args["method"],
@@ -516,7 +519,7 @@ class CallState(Generic[T]):
                 params=request_args.get("params"),
                 json=request_args.get("json"),
                 files=request_args.get("files"),
-                headers=headers,
+                headers=call_headers or None,
             )
         except (httpx.InvalidURL, UnicodeEncodeError, ValueError) as exc:
             # Arguments httpx cannot put in a request (a URL over 64 KiB, say): bad input,
@@ -525,32 +528,54 @@ class CallState(Generic[T]):
                 f"{self.call.op.name}: the request cannot be built from these arguments "
                 f"({type(exc).__name__}: {str(exc)[:200]})"
             ) from None
+        # The service's headers (auth, Accept, User-Agent: only there when the caller gave
+        # its own http_client) win over the client's and the builder's, except the Accept
+        # of an operation that answers a file (Take, Export: set in _calls). They are set
+        # on the built request one by one (httpx merging a headers dict copies and
+        # rescans every header, three times the cost), in a helper so that no local of
+        # this frame holds the token (httpx's Headers repr masks Authorization).
+        headers = request.headers
+        _set_headers(headers, self._headers, call_headers is not None and "Accept" in call_headers)
+        headers["X-Request-ID"] = self.request_id
         if capped is not None:
             request.extensions["timeout"] = capped.as_dict()
         self.in_doubt = True
-        op = self.call.op
-        self._info = RequestInfo(
-            operation=op.name,
-            method=op.method,
-            path=op.path,
-            url=str(request.url),
-            attempt=self.attempts,
-            request_id=self.request_id,
-            attributes=self.call.attributes,
-        )
-        for hook in self._hooks:
-            try:
-                hook.on_request(self._info)
-            except Exception:
-                logger.exception("hook %r failed in on_request", hook)
+        self._request = request
+        self._info = None
+        if self._hooks:
+            info = self._current_info()
+            for hook in self._hooks:
+                try:
+                    hook.on_request(info)
+                except Exception:
+                    logger.exception("hook %r failed in on_request", hook)
         self._sent_at = time.monotonic()
         return request
 
-    def _report(self, status: int | None, error: str | None, will_retry: bool) -> None:
+    def _current_info(self) -> RequestInfo:
+        """Return the :class:`RequestInfo` of the latest attempt (built once, on first need)."""
         info = self._info
-        assert info is not None
+        if info is None:
+            request = self._request
+            assert request is not None, "no attempt was made"
+            op = self.call.op
+            info = self._info = RequestInfo(
+                operation=op.name,
+                method=op.method,
+                path=op.path,
+                url=str(request.url),
+                attempt=self.attempts,
+                request_id=self.request_id,
+                attributes=self.call.attributes,
+            )
+        return info
+
+    def _report(self, status: int | None, error: str | None, will_retry: bool) -> None:
         duration = time.monotonic() - self._sent_at
         self._status = status
+        if not self._hooks and self._scope is None and not logger.isEnabledFor(logging.DEBUG):
+            return  # nobody to tell: the common case, kept cheap
+        info = self._current_info()
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s in %.1f ms (attempt %d, request %s)",
@@ -572,7 +597,7 @@ class CallState(Generic[T]):
                 },
             )
         if not self._hooks and self._scope is None:
-            return  # nobody to tell: the common case, kept cheap
+            return
         response_info = ResponseInfo(
             request=info, status=status, duration=duration, error=error, will_retry=will_retry
         )
@@ -604,8 +629,7 @@ class CallState(Generic[T]):
         self._report(None, type(exc).__name__, delay is not None)
         if delay is not None:
             return RetryStep(delay)
-        info = self._info
-        assert info is not None
+        info = self._current_info()
         cls = WatsTimeoutError if isinstance(exc, httpx.TimeoutException) else WatsConnectionError
         error = cls(
             f"{info.method} {info.path}: {type(exc).__name__}: {exc}",
@@ -667,8 +691,7 @@ class CallState(Generic[T]):
         raise self._finish(error)
 
     def _refusal(self, response: httpx.Response, retry_after: float | None) -> WatsApiError:
-        info = self._info
-        assert info is not None
+        info = self._current_info()
         return error_from_response(
             status=response.status_code,
             method=info.method,
@@ -689,7 +712,7 @@ class CallState(Generic[T]):
         cannot be replayed may have been applied.
         """
         op = self.call.op
-        info = self._info
+        info = self._current_info() if self._request is not None else None
         error = WatsTimeoutError(
             f"{op.method} {op.path}: {why}",
             method=op.method,
@@ -718,7 +741,7 @@ class CallState(Generic[T]):
             if cause.operation is None:
                 cause.operation = op.name
         if cause is not None and isinstance(error, Exception):
-            info = self._info
+            info = self._current_info() if self._request is not None else None
             status = getattr(cause, "status", None)
             level = logging.WARNING if isinstance(cause, WatsApiError) else logging.ERROR
             if logger.isEnabledFor(level):

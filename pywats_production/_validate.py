@@ -272,15 +272,18 @@ class _WrongFieldType(WatsInputError, TypeError):
     """A model field of the wrong Python type: bad input (WatsInputError) and a TypeError."""
 
 
-def _unit_text(value: object, name: str, free: bool = False) -> None:
-    if value is None:
-        return
+def _unit_text(value: object, where: str, field: str, free: bool = False) -> None:
+    # The field's name is built only for an error: this runs for four fields of each of
+    # 10,000 units in a save.
+    if value is None or (type(value) is str and value.isascii() and value.isprintable()):
+        return  # the common case, one C-speed test
+    name = f"{where}.{field}"
     if not isinstance(value, str):
         raise _WrongFieldType(
             f"{name} must be a str or None, not {type(value).__name__}", parameter=name
         )
     if value.isascii() and value.isprintable():
-        return  # the common case, one C-speed test
+        return  # a str subclass
     match = (_FORBIDDEN_FREE if free else _FORBIDDEN).search(value)
     if match is not None:
         what = (
@@ -314,10 +317,10 @@ def check_unit(unit: object, where: str) -> None:
             or len(value) > MAX_TEXT_CHARS
         ):
             require_text(value, f"{where}.{field}")
-    _unit_text(get("revision"), f"{where}.revision")
-    _unit_text(get("batch_number"), f"{where}.batch_number")
-    _unit_text(get("current_location"), f"{where}.current_location")
-    _unit_text(get("xml_data"), f"{where}.xml_data", free=True)
+    _unit_text(get("revision"), where, "revision")
+    _unit_text(get("batch_number"), where, "batch_number")
+    _unit_text(get("current_location"), where, "current_location")
+    _unit_text(get("xml_data"), where, "xml_data", free=True)
     serial_date = get("serial_date")
     if serial_date is not None and not isinstance(serial_date, dt.datetime):
         raise _WrongFieldType(
@@ -335,7 +338,7 @@ def check_unit(unit: object, where: str) -> None:
     code = get("process_code")
     if code is not None:
         if isinstance(code, str):
-            _unit_text(code, f"{where}.process_code")
+            _unit_text(code, where, "process_code")
         elif (
             isinstance(code, bool)
             or not isinstance(code, int)

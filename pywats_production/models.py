@@ -332,14 +332,20 @@ def _nested(
 
 
 def _extra(data: Mapping[str, object], known: frozenset[str], o: _Owner) -> FrozenJsonMap:
+    # issuperset walks the keys in C without building a set: the common case (nothing
+    # unknown, nothing drifted) costs a third of a set difference, on every object of
+    # every answer.
+    drifted = o.drifted
+    if not drifted and known.issuperset(data):
+        return EMPTY_MAP
     unknown = data.keys() - known
     if unknown and DRIFT_SCOPE.get() is not None:
         # Members the contract does not describe: a service call's policy decides
         # (strict raises, lenient reports once per service); plain reads stay silent.
         for key in sorted(unknown):
             report_drift(f"{o.name}.{key}", f"a {_json_type(data[key])}", kind="member")
-    if o.drifted:
-        unknown |= o.drifted
+    if drifted:
+        unknown |= drifted
     if not unknown:
         return EMPTY_MAP
     return FrozenJsonMap({k: cast(JsonValue, v) for k, v in data.items() if k in unknown})
@@ -1789,7 +1795,7 @@ class SerialNumberUploadResult:
             data: JsonValue = json.loads(content)
         except ValueError:
             text = content.decode("utf-8", "replace")
-            from pywats_production.serials import parse_take
+            from pywats_production._take import parse_take
 
             try:
                 return cls(existing=tuple(parse_take(content)), raw=text)
@@ -1797,7 +1803,7 @@ class SerialNumberUploadResult:
                 report_drift("SerialNumberUpload", "an answer that is neither JSON nor a list")
                 return cls(raw=text)
         if isinstance(data, str):
-            from pywats_production.serials import parse_take
+            from pywats_production._take import parse_take
 
             try:
                 return cls(existing=tuple(parse_take(data)), raw=data)

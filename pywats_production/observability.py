@@ -19,14 +19,13 @@ This module imports nothing beyond the standard library and attrs.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 if TYPE_CHECKING:
-    from ._core import RequestInfo, ResponseInfo
     from ._drift import DriftInfo
 
 __all__ = [
@@ -35,6 +34,8 @@ __all__ = [
     "LOGGER_NAME",
     "CallRecord",
     "CallbackHook",
+    "RequestInfo",
+    "ResponseInfo",
     "capture_calls",
     "on_drift",
     "on_request",
@@ -69,6 +70,50 @@ DRIFT_LOG_FIELDS: Final[dict[str, str]] = {
     "wats_drift_model": "the SDK model being read, e.g. Unit",
     "wats_drift_member": "the JSON member at fault",
 }
+
+
+@attrs.frozen(kw_only=True)
+class RequestInfo:
+    """What is about to be sent (given to hooks before every attempt).
+
+    Attributes:
+        operation: operationId in spec/.
+        method: HTTP method.
+        path: the path template (no serial numbers in it).
+        url: the full URL of this attempt (may contain serial numbers; never a secret).
+        attempt: attempt number, from 1.
+        request_id: the ``X-Request-ID`` of the call, the same on every attempt.
+        attributes: facts about the call (operation-specific, no secrets).
+
+    """
+
+    operation: str
+    method: str
+    path: str
+    url: str
+    attempt: int
+    request_id: str
+    attributes: Mapping[str, str | int | bool]
+
+
+@attrs.frozen(kw_only=True)
+class ResponseInfo:
+    """What came back from one attempt (given to hooks after every attempt).
+
+    Attributes:
+        request: the request it answers.
+        status: HTTP status, or None when the attempt failed in transport.
+        duration: seconds from sending to the end of the response.
+        error: the transport error's text when the attempt failed in transport.
+        will_retry: whether the SDK will make another attempt.
+
+    """
+
+    request: RequestInfo
+    status: int | None
+    duration: float
+    error: str | None
+    will_retry: bool
 
 
 @attrs.frozen(kw_only=True)

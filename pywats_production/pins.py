@@ -211,11 +211,13 @@ def make_pin(
     operations: Sequence[str],
 ) -> Pin:
     """Build a pin for a cassette that verified clean (``wats-production pin`` calls this)."""
-    from . import __version__
+    # The generated client's build facts carry the SDK version: importing the package
+    # root from here would close an import cycle (root -> services -> config -> pins).
+    from pywats_production_api._meta import SDK_VERSION
 
     return Pin(
         server_version=server_version,
-        sdk_version=__version__,
+        sdk_version=SDK_VERSION,
         spec_version=spec_version,
         spec_sha256=spec_sha256,
         cassette_sha256=hashlib.sha256(cassette).hexdigest(),

@@ -57,12 +57,16 @@ def _tool(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
-def generate(output: Path = DEFAULT_OUTPUT, *, internal: bool = False) -> Path:
+def generate(
+    output: Path = DEFAULT_OUTPUT, spec: Path | None = None, *, internal: bool = False
+) -> Path:
     """Generate a client into ``output`` (replaced whole) and return it.
 
-    ``internal=True`` generates the internal client from the internal contract.
+    ``internal=True`` generates the internal client from the internal contract; ``spec``
+    replaces the contract file (a test passes an edited copy).
     """
-    spec, config = (INTERNAL_SPEC, INTERNAL_CONFIG) if internal else (SPEC, CONFIG)
+    default_spec, config = (INTERNAL_SPEC, INTERNAL_CONFIG) if internal else (SPEC, CONFIG)
+    spec = default_spec if spec is None else spec
     output = output.resolve()
     if output.exists():
         shutil.rmtree(output)
@@ -72,7 +76,7 @@ def generate(output: Path = DEFAULT_OUTPUT, *, internal: bool = False) -> Path:
             _tool("openapi-python-client"),
             "generate",
             "--path",
-            str(spec),
+            str(spec.resolve()),
             "--config",
             str(config),
             "--custom-template-path",

@@ -32,12 +32,11 @@ from ._app import (
     ContractViolation,
     MockApp,
     create_app,
-    error_response,
-    problem,
 )
 from ._contract import Contract
 from ._domain import ERROR_STYLES, PHASE_NAMES, Violation
 from ._faults import ConnectionDropped, FaultInjector, FaultPlanError
+from ._problem import error_response, problem
 from ._seeds import DEMO_SEED, load_seed
 from ._server import run_in_thread, serve
 from ._spec import spec_path

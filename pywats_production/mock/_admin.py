@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ._contract import MAX_BODY_BYTES, BodyTooLarge, load_json
 from ._domain import DomainError
-from ._faults import FaultPlanError
+from ._faults import FaultInjector, FaultPlanError
 from ._formats import parse_date_time
-from ._store import SeedError
+from ._problem import problem
+from ._store import SeedError, Store
 
-if TYPE_CHECKING:
-    from ._app import MockApp
+
+class AdminTarget(Protocol):
+    """What the admin routes need of the mock (the app passes itself; no import of it)."""
+
+    store: Store
+    faults: FaultInjector
+
+    def reset(self, seed: str | Path | Mapping[str, object] | None = None) -> None:
+        """Clear the state and apply a seed."""
+
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -51,8 +61,6 @@ async def _body(request: Request) -> object:
 
 def _guard(endpoint: Endpoint) -> Endpoint:
     async def wrapped(request: Request) -> Response:
-        from ._app import problem
-
         try:
             return await endpoint(request)
         except (AdminError, SeedError, FaultPlanError, ValueError, TypeError, KeyError) as exc:
@@ -65,7 +73,7 @@ def _guard(endpoint: Endpoint) -> Endpoint:
     return wrapped
 
 
-def _result(raw: object, store_app: MockApp) -> None:
+def _result(raw: object, store_app: AdminTarget) -> None:
     if not isinstance(raw, Mapping):
         raise AdminError("a process result must be an object")
     status = raw.get("status")
@@ -94,7 +102,7 @@ def _result(raw: object, store_app: MockApp) -> None:
     )
 
 
-def admin_routes(app: MockApp) -> list[tuple[str, Endpoint, list[str]]]:
+def admin_routes(app: AdminTarget) -> list[tuple[str, Endpoint, list[str]]]:
     """Build the admin endpoints bound to ``app``.
 
     Args:

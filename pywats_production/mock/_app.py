@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from http import HTTPStatus
 from pathlib import Path
 from typing import cast
 from urllib.parse import parse_qsl
@@ -32,6 +30,8 @@ from ._contract import (
 from ._domain import ERROR_STYLES, DomainError, Violation
 from ._faults import ConnectionDropped, FaultInjector
 from ._formats import parse_date_time
+from ._problem import error_response, problem
+from ._problem import json_bytes as _json
 from ._seeds import load_seed
 from ._spec import load_spec
 from ._store import Store
@@ -80,82 +80,6 @@ def internal_contract() -> Contract:
             params = cast("list[dict[str, object]]", op.get("parameters", []))
             op["parameters"] = [p for p in params if "$ref" not in p and p.get("in") != "header"]
     return Contract(spec)
-
-
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def problem(
-    status: int,
-    code: str | None,
-    detail: str,
-    parameter: str | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """Build an ``application/problem+json`` answer (docs/wire-formats.md).
-
-    Args:
-        status: HTTP status.
-        code: Machine-readable reason (``unit_not_found``, ...).
-        detail: Human-readable explanation.
-        parameter: The offending parameter, when one is to blame.
-        headers: Extra headers (Retry-After, WWW-Authenticate, Allow).
-
-    Returns:
-        The response.
-
-    """
-    body: dict[str, object] = {
-        "title": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
-        "status": status,
-        "detail": detail,
-    }
-    if code is not None:
-        body["code"] = code
-    if parameter is not None:
-        body["parameter"] = parameter
-    return Response(
-        _json(body), status, headers=dict(headers or {}), media_type="application/problem+json"
-    )
-
-
-def error_response(
-    style: str,
-    status: int,
-    code: str | None,
-    detail: str,
-    parameter: str | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """Build an error answer in one of the mock's error styles.
-
-    Args:
-        style: ``text`` (the server's bare message, ``text/plain``), ``webapi``
-            (``{"Message": ...}`` as ASP.NET Web API words it) or ``problem``
-            (``application/problem+json`` with ``code`` and ``parameter``).
-        status: HTTP status.
-        code: Machine-readable reason (only the problem style sends it).
-        detail: Human-readable explanation.
-        parameter: The offending parameter (only the problem style sends it).
-        headers: Extra headers (Retry-After, WWW-Authenticate, Allow).
-
-    Returns:
-        The response.
-
-    """
-    if style == "problem":
-        return problem(status, code, detail, parameter, headers)
-    if style == "webapi":
-        return Response(
-            _json({"Message": detail}),
-            status,
-            headers=dict(headers or {}),
-            media_type="application/json",
-        )
-    return Response(
-        detail.encode("utf-8"), status, headers=dict(headers or {}), media_type="text/plain"
-    )
 
 
 def _ok_json(value: object) -> Response:

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 import pywats_production as wp
 from pywats_production import _calls, serials
-from pywats_production.serials import _CANONICAL_TAKE, _number_of, _SnReader
+from pywats_production._json import JsonValue
+from pywats_production._take import _CANONICAL_TAKE, _number_of, _SnReader
 
 ID_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"&<>')
 WS = st.text(alphabet=" \t\r\n", max_size=3)
@@ -188,3 +189,127 @@ def _csv_reference(text: str) -> list[str]:
 def test_take_csv_equals_the_csv_module(lines: list[str], end: str, bom: str) -> None:
     text = end.join(lines) + end
     assert serials.parse_take_csv((bom + text).encode("utf-8")) == _csv_reference(text)
+
+
+# ------------------------------------------------------ save_units validation fast path
+
+_AWKWARD = st.text(
+    alphabet=st.one_of(
+        st.characters(exclude_categories=()),  # any code point, lone surrogates too
+        st.sampled_from(["\t", "\x00", "\x7f", "\xa0", "\x85", "\u2028", "\ud800", " ", "A"]),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300)
+@given(serial=_AWKWARD, part=_AWKWARD)
+def test_save_units_fast_check_agrees_with_require_text(serial: str, part: str) -> None:
+    """The isprintable() fast path accepts and refuses exactly what require_text does.
+
+    Invariant: for any serial and part number text (controls, DEL, lone surrogates,
+    NBSP, tabs, blanks included), save_units_chunks raises WatsInputError exactly when
+    require_text raises for one of them, and otherwise sends the unit's to_wire().
+    """
+    from pywats_production._validate import require_text
+
+    expected_ok = True
+    for value in (serial, part):
+        try:
+            require_text(value, "x")
+        except wp.WatsInputError:
+            expected_ok = False
+    unit = wp.Unit(serial_number=serial, part_number=part)
+    if expected_ok:
+        calls = _calls.save_units_chunks([unit], 10)
+        assert calls[0].request["json"] == [unit.to_wire()]
+    else:
+        with pytest.raises(wp.WatsInputError, match=r"units\[0\]\."):
+            _calls.save_units_chunks([unit], 10)
+
+
+@settings(max_examples=200)
+@given(
+    keys=st.lists(
+        st.tuples(st.sampled_from(["S1", "S2", "S3", "S4"]), st.sampled_from(["P1", "P2"])),
+        min_size=1,
+        max_size=12,
+    ),
+    chunk=st.integers(min_value=1, max_value=5),
+)
+def test_chunks_disjoint_fast_path_is_exact(keys: list[tuple[str, str]], chunk: int) -> None:
+    """The serial-number fast path of _chunks_disjoint never changes its answer.
+
+    Invariant: the result is True exactly when no (serial, part) pair appears in two
+    different chunks, whether or not a serial repeats under another part number.
+    """
+    from pywats_production._async_service import _chunks_disjoint as async_disjoint
+    from pywats_production._sync_service import _chunks_disjoint as sync_disjoint
+
+    units = [wp.Unit(serial_number=s, part_number=p) for s, p in keys]
+    calls = _calls.save_units_chunks(units, chunk)
+    owner: dict[tuple[str, str], int] = {}
+    expected = True
+    for index, key in enumerate(keys):
+        if owner.setdefault(key, index // chunk) != index // chunk:
+            expected = False
+    assert async_disjoint(calls) is expected
+    assert sync_disjoint(calls) is expected
+
+
+# ---------------------------------------------------------------- request headers
+
+
+@pytest.mark.parametrize("own_client", [True, False])
+def test_headers_set_on_the_built_request_keep_their_precedence(own_client: bool) -> None:
+    """Setting headers on the built request gives what one merged headers dict gave.
+
+    Invariant: the service's Authorization, Accept and User-Agent win over a given
+    client's (whatever their case); the client's other headers stay; a body's
+    Content-Type stays; X-Request-ID is sent exactly once.
+    """
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"errorCount": 0})
+
+    transport = httpx.MockTransport(answer)
+    if own_client:
+        service = wp.ProductionService("http://wats", "dG9rZW4=")
+        service._client._transport = transport
+    else:
+        client = httpx.Client(
+            transport=transport,
+            base_url="http://wats",
+            headers={"authorization": "Basic V1JPTkc=", "user-agent": "theirs", "X-Site": "7"},
+        )
+        service = wp.ProductionService("http://wats", "dG9rZW4=", http_client=client)
+    service.save_units([wp.Unit(serial_number="S1", part_number="P")])
+    headers = seen[0].headers
+    assert headers.get_list("authorization") == ["Basic dG9rZW4="]
+    assert headers.get_list("user-agent")[0].startswith("pywats-production/")
+    assert len(headers.get_list("user-agent")) == 1
+    assert headers["accept"] == "application/json"
+    assert headers["content-type"] == "application/json"
+    assert len(headers.get_list("x-request-id")) == 1
+    if not own_client:
+        assert headers["x-site"] == "7"
+
+
+def test_save_units_honours_a_subclass_to_wire_and_names_a_stranger() -> None:
+    """Plain Units take the unbound fast call; a subclass's own to_wire is still used."""
+
+    class Tagged(wp.Unit):
+        def to_wire(self) -> dict[str, JsonValue]:
+            return {**super().to_wire(), "station": "S7"}
+
+    plain = wp.Unit(serial_number="S1", part_number="P", revision="A")
+    tagged = Tagged(serial_number="S2", part_number="P")
+    calls = _calls.save_units_chunks([plain, tagged], 10)
+    assert calls[0].request["json"] == [
+        {"serialNumber": "S1", "partNumber": "P", "revision": "A"},
+        {"serialNumber": "S2", "partNumber": "P", "station": "S7"},
+    ]
+    with pytest.raises(wp.WatsInputError, match=r"units\[1\] is a dict, not a Unit"):
+        _calls.save_units_chunks([plain, {"serialNumber": "S3"}], 10)  # type: ignore[list-item]

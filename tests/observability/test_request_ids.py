@@ -260,3 +260,40 @@ async def test_cancelled_call_is_recorded_and_closed(
     (record,) = calls
     assert isinstance(record.error, asyncio.CancelledError)
     assert record.status is None
+
+
+def test_request_ids_look_like_uuid_hex_and_never_repeat() -> None:
+    """Ids are 32 lowercase hex digits (the width of a uuid4), distinct over many calls."""
+    import re
+
+    from pywats_production._core import new_request_id
+
+    ids = [new_request_id() for _ in range(10_000)]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_draws_other_request_ids() -> None:
+    """A forked worker does not repeat its parent's ids (the random prefix is renewed).
+
+    Invariant: the child's next id and the parent's next id differ in their prefix, so
+    two processes of one station never send the same X-Request-ID.
+    """
+    import os
+
+    from pywats_production._core import new_request_id
+
+    new_request_id()  # the counter is past 1 in the parent before the fork
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.write(write, new_request_id().encode())
+        os._exit(0)
+    os.close(write)
+    child = os.read(read, 64).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    parent = new_request_id()
+    assert len(child) == 32
+    assert child[:20] != parent[:20]

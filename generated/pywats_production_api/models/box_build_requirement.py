@@ -131,3 +131,14 @@ class BoxBuildRequirement:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "BoxBuildRequirement"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("partNumber", "part_number", "one of string | null", False),
+    ("revision", "revision", "one of string | null", False),
+    ("quantity", "quantity", "one of integer | null", False),
+    ("found", "found", "one of integer | null", False),
+)

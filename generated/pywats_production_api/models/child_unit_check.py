@@ -207,3 +207,20 @@ class ChildUnitCheck:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "ChildUnitCheck"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("isValid", "is_valid", "one of boolean | null", False),
+    ("parentSerialNumber", "parent_serial_number", "one of string | null", False),
+    ("parentPartNumber", "parent_part_number", "one of string | null", False),
+    ("children", "children", "one of array of object ChildUnitCheckItem | null", False),
+    (
+        "requirements",
+        "requirements",
+        "one of array of object BoxBuildRequirement | null",
+        False,
+    ),
+)

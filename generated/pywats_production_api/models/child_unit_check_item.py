@@ -171,3 +171,16 @@ class ChildUnitCheckItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "ChildUnitCheckItem"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("serialNumber", "serial_number", "one of string | null", False),
+    ("partNumber", "part_number", "one of string | null", False),
+    ("revision", "revision", "one of string | null", False),
+    ("unitPhaseId", "unit_phase_id", "one of integer | null", False),
+    ("isValid", "is_valid", "one of boolean | null", False),
+    ("message", "message", "one of string | null", False),
+)

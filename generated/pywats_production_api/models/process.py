@@ -235,3 +235,24 @@ class Process:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "Process"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("code", "code", "integer", False),
+    ("name", "name", "string", False),
+    ("description", "description", "one of string | null", False),
+    ("isTestOperation", "is_test_operation", "one of boolean | null", False),
+    ("isRepairOperation", "is_repair_operation", "one of boolean | null", False),
+    ("isWipOperation", "is_wip_operation", "one of boolean | null", False),
+    ("processIndex", "process_index", "one of integer | null", False),
+    ("state", "state", "one of integer | null", False),
+    (
+        "repairOperation",
+        "repair_operation",
+        "one of object ProcessRepairOperationType0 | null",
+        False,
+    ),
+)

@@ -242,3 +242,19 @@ class ProcessVerification:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "ProcessVerification"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("processCode", "process_code", "one of integer | null", False),
+    ("processName", "process_name", "one of string | null", False),
+    ("processIndex", "process_index", "one of integer | null", False),
+    ("status", "status", "one of string | null", False),
+    ("startUtc", "start_utc", "one of date-time | null", False),
+    ("stationName", "station_name", "one of string | null", False),
+    ("totalCount", "total_count", "one of integer | null", False),
+    ("nonPassedCount", "non_passed_count", "one of integer | null", False),
+    ("repairCount", "repair_count", "one of integer | null", False),
+)

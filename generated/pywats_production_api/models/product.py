@@ -344,3 +344,21 @@ class Product:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "Product"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("productId", "product_id", "one of uuid | null", False),
+    ("nonSerial", "non_serial", "one of boolean | null", False),
+    ("partNumber", "part_number", "one of string | null", False),
+    ("name", "name", "one of string | null", False),
+    ("description", "description", "one of string | null", False),
+    ("state", "state", "one of integer | null", False),
+    ("xmlData", "xml_data", "one of string | null", False),
+    ("productCategoryId", "product_category_id", "one of uuid | null", False),
+    ("productCategoryName", "product_category_name", "one of string | null", False),
+    ("revisions", "revisions", "one of array of object ProductRevision | null", False),
+    ("tags", "tags", "one of array of object Tag | null", False),
+)

@@ -313,3 +313,20 @@ class ProductRevision:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "ProductRevision"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("productRevisionId", "product_revision_id", "one of uuid | null", False),
+    ("productId", "product_id", "one of uuid | null", False),
+    ("revision", "revision", "one of string | null", False),
+    ("name", "name", "one of string | null", False),
+    ("description", "description", "one of string | null", False),
+    ("state", "state", "one of integer | null", False),
+    ("xmlData", "xml_data", "one of string | null", False),
+    ("PartNumber", "part_number", "one of string | null", False),
+    ("tags", "tags", "one of array of object Tag | null", False),
+    ("product", "product", "one of null | object Product", False),
+)

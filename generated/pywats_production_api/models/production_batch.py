@@ -91,3 +91,12 @@ class ProductionBatch:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "ProductionBatch"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("batchNumber", "batch_number", "one of string | null", False),
+    ("batchSize", "batch_size", "one of integer | null", False),
+)

@@ -164,3 +164,15 @@ class SaveUnitsResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "SaveUnitsResult"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("okCount", "ok_count", "one of integer | null", False),
+    ("errorCount", "error_count", "one of integer | null", False),
+    ("insertCount", "insert_count", "one of integer | null", False),
+    ("updateCount", "update_count", "one of integer | null", False),
+    ("errors", "errors", "one of array of string | null", False),
+)

@@ -222,3 +222,18 @@ class SerialNumberRecord:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "SerialNumberRecord"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("serialNumber", "serial_number", "string", False),
+    ("taken", "taken", "one of boolean | date-time | null", False),
+    ("takenUtc", "taken_utc", "one of date-time | null", False),
+    ("seq", "seq", "one of integer | null", False),
+    ("refSN", "ref_sn", "one of string | null", False),
+    ("refPN", "ref_pn", "one of string | null", False),
+    ("refStn", "ref_stn", "one of string | null", False),
+    ("stationName", "station_name", "one of string | null", False),
+)

@@ -182,3 +182,21 @@ class SerialNumberType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "SerialNumberType"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("name", "name", "one of string | null", False),
+    ("description", "description", "one of string | null", False),
+    ("format", "format_", "one of string | null", False),
+    ("regEx", "reg_ex", "one of string | null", False),
+    (
+        "identifier",
+        "identifier",
+        "one of null | integer enum SerialNumberIdentifier",
+        False,
+    ),
+    ("identifierName", "identifier_name", "one of string | null", False),
+)

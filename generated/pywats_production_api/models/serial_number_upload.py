@@ -73,3 +73,9 @@ class SerialNumberUpload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "SerialNumberUpload"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (("file", "file", "file", True),)

@@ -123,3 +123,13 @@ class Tag:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "Tag"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("key", "key", "one of string | null", False),
+    ("value", "value", "one of string | null", False),
+    ("change", "change", "one of null | integer enum TagChangeKind", False),
+)

@@ -437,3 +437,30 @@ class Unit:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "Unit"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("serialNumber", "serial_number", "one of string | null", False),
+    ("partNumber", "part_number", "one of string | null", False),
+    ("revision", "revision", "one of string | null", False),
+    ("parentSerialNumber", "parent_serial_number", "one of string | null", False),
+    ("batchNumber", "batch_number", "one of string | null", False),
+    ("serialDate", "serial_date", "one of date-time | null", False),
+    ("currentLocation", "current_location", "one of string | null", False),
+    ("xmlData", "xml_data", "one of string | null", False),
+    ("unitPhaseId", "unit_phase_id", "one of integer | null", False),
+    ("unitPhase", "unit_phase", "one of string | null", False),
+    ("processCode", "process_code", "one of string | integer | null", False),
+    ("tags", "tags", "one of array of object Tag | null", False),
+    (
+        "productRevision",
+        "product_revision",
+        "one of null | object ProductRevision",
+        False,
+    ),
+    ("product", "product", "one of null | object Product", False),
+    ("subUnits", "sub_units", "one of array of object Unit | null", False),
+)

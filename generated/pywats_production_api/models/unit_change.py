@@ -162,3 +162,21 @@ class UnitChange:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "UnitChange"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("id", "id", "integer", False),
+    ("unitSerialNumber", "unit_serial_number", "one of string | null", False),
+    (
+        "newParentSerialNumber",
+        "new_parent_serial_number",
+        "one of string | null",
+        False,
+    ),
+    ("newPartNumber", "new_part_number", "one of string | null", False),
+    ("newRevision", "new_revision", "one of string | null", False),
+    ("newUnitPhaseId", "new_unit_phase_id", "one of integer | null", False),
+)

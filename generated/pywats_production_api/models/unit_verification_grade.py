@@ -254,3 +254,38 @@ class UnitVerificationGrade:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "UnitVerificationGrade"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("status", "status", "one of string | null", False),
+    ("grade", "grade", "one of string | null", False),
+    (
+        "allProcessesExecutedInCorrectOrder",
+        "all_processes_executed_in_correct_order",
+        "one of boolean | null",
+        False,
+    ),
+    (
+        "allProcessesPassedFirstRun",
+        "all_processes_passed_first_run",
+        "one of boolean | null",
+        False,
+    ),
+    (
+        "allProcessesPassedAnyRun",
+        "all_processes_passed_any_run",
+        "one of boolean | null",
+        False,
+    ),
+    (
+        "allProcessesPassedLastRun",
+        "all_processes_passed_last_run",
+        "one of boolean | null",
+        False,
+    ),
+    ("noRepairs", "no_repairs", "one of boolean | null", False),
+    ("results", "results", "one of array of object ProcessVerification | null", False),
+)

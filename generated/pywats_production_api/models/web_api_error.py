@@ -74,3 +74,11 @@ class WebApiError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "WebApiError"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("Message", "message", "one of string | null", False),
+)

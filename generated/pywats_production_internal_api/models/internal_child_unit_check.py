@@ -185,3 +185,20 @@ class InternalChildUnitCheck:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "InternalChildUnitCheck"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("IsValid", "is_valid", "one of boolean | null", False),
+    ("ParentSerialNumber", "parent_serial_number", "one of string | null", False),
+    ("ParentPartNumber", "parent_part_number", "one of string | null", False),
+    ("Message", "message", "one of string | null", False),
+    (
+        "Children",
+        "children",
+        "one of array of object InternalChildUnitCheckItem | null",
+        False,
+    ),
+)

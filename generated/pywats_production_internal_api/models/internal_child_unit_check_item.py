@@ -171,3 +171,16 @@ class InternalChildUnitCheckItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "InternalChildUnitCheckItem"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("SerialNumber", "serial_number", "one of string | null", False),
+    ("PartNumber", "part_number", "one of string | null", False),
+    ("Revision", "revision", "one of string | null", False),
+    ("UnitPhaseId", "unit_phase_id", "one of integer | null", False),
+    ("IsValid", "is_valid", "one of boolean | null", False),
+    ("Message", "message", "one of string | null", False),
+)

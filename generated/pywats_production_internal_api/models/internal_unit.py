@@ -449,3 +449,26 @@ class InternalUnit:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "InternalUnit"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("UnitId", "unit_id", "one of uuid | null", False),
+    ("ParentUnitId", "parent_unit_id", "one of uuid | null", False),
+    ("ProductRevisionId", "product_revision_id", "one of uuid | null", False),
+    ("ProductId", "product_id", "one of uuid | null", False),
+    ("SerialNumber", "serial_number", "one of string | null", False),
+    ("PartNumber", "part_number", "one of string | null", False),
+    ("Revision", "revision", "one of string | null", False),
+    ("BatchSN", "batch_sn", "one of string | null", False),
+    ("SerialDate", "serial_date", "one of date-time | null", False),
+    ("CurrentLocation", "current_location", "one of string | null", False),
+    ("UnitPhaseId", "unit_phase_id", "one of integer | null", False),
+    ("ProcessCode", "process_code", "one of integer | null", False),
+    ("ProcessName", "process_name", "one of string | null", False),
+    ("ParentSerialNumber", "parent_serial_number", "one of string | null", False),
+    ("Level", "level", "one of integer | null", False),
+    ("Children", "children", "one of array of object InternalUnit | null", False),
+)

@@ -172,3 +172,16 @@ class Problem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "Problem"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("title", "title", "one of string | null", False),
+    ("detail", "detail", "one of string | null", False),
+    ("message", "message", "one of string | null", False),
+    ("status", "status", "one of integer | null", False),
+    ("parameter", "parameter", "one of string | null", False),
+    ("code", "code", "one of string | null", False),
+)

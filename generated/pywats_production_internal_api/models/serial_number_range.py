@@ -229,3 +229,19 @@ class SerialNumberRange:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "SerialNumberRange"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("type", "type_", "one of string | null", False),
+    ("identifier", "identifier", "integer enum SerialNumberRangeIdentifier", False),
+    ("identifierName", "identifier_name", "one of string | null", False),
+    ("startAddress", "start_address", "one of string | null", False),
+    ("endAddress", "end_address", "one of string | null", False),
+    ("total", "total", "one of integer | null", False),
+    ("free", "free", "one of integer | null", False),
+    ("taken", "taken", "one of integer | null", False),
+    ("reserved", "reserved", "one of integer | null", False),
+)

@@ -152,3 +152,15 @@ class SerialNumberStatistics:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "SerialNumberStatistics"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("serialNumberType", "serial_number_type", "one of string | null", False),
+    ("total", "total", "one of integer | null", False),
+    ("free", "free", "one of integer | null", False),
+    ("taken", "taken", "one of integer | null", False),
+    ("reserved", "reserved", "one of integer | null", False),
+)

@@ -60,3 +60,9 @@ class SerialNumberXmlEnvelope:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "SerialNumberXmlEnvelope"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (("sn", "sn", "string", True),)

@@ -91,3 +91,12 @@ class Site:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "Site"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("Name", "name", "one of string | null", False),
+    ("Code", "code", "one of string | null", False),
+)

@@ -217,3 +217,17 @@ class UnitContent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "UnitContent"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("PartNumber", "part_number", "one of string | null", False),
+    ("Revision", "revision", "one of string | null", False),
+    ("RevisionMask", "revision_mask", "one of string | null", False),
+    ("ProductName", "product_name", "one of string | null", False),
+    ("Quantity", "quantity", "one of integer | null", False),
+    ("Level", "level", "one of integer | null", False),
+    ("Units", "units", "one of array of object InternalUnit | null", False),
+)

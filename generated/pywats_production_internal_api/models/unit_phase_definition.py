@@ -120,3 +120,14 @@ class UnitPhaseDefinition:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "UnitPhaseDefinition"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("UnitPhaseId", "unit_phase_id", "integer", False),
+    ("Code", "code", "one of string | null", False),
+    ("Name", "name", "one of string | null", False),
+    ("Description", "description", "one of string | null", False),
+)

@@ -113,3 +113,13 @@ class UnitStateHistory:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The schema's members on the wire: (JSON name, Python name, type, required). Generated
+# from the spec for pywats_production._wire_map; nothing reads it at run time.
+WIRE_SCHEMA = "UnitStateHistory"
+WIRE_MEMBERS: tuple[tuple[str, str, str, bool], ...] = (
+    ("processes", "processes", "array of one of string | null", False),
+    ("phases", "phases", "array of integer", False),
+    ("dateTimes", "date_times", "array of date-time", False),
+)

@@ -10,13 +10,19 @@ from ...models.process import Process
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     include_test_operations: bool | Unset = UNSET,
     include_repair_operations: bool | Unset = UNSET,
     include_wip_operations: bool | Unset = UNSET,
     include_inactive_processes: bool | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/App/Processes``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -103,7 +109,7 @@ def sync_detailed(
         Response[Problem | list[Process]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         include_test_operations=include_test_operations,
         include_repair_operations=include_repair_operations,
         include_wip_operations=include_wip_operations,
@@ -174,7 +180,7 @@ async def asyncio_detailed(
         Response[Problem | list[Process]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         include_test_operations=include_test_operations,
         include_repair_operations=include_repair_operations,
         include_wip_operations=include_wip_operations,

@@ -9,7 +9,7 @@ from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     parent_serial_number: str,
     parent_part_number: str | Unset = UNSET,
@@ -18,6 +18,12 @@ def _get_kwargs(
     check_part_number: str | Unset = UNSET,
     check_revision: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for POST ``/api/Production/AddChildUnit``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -120,7 +126,7 @@ def sync_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         parent_serial_number=parent_serial_number,
         parent_part_number=parent_part_number,
         child_serial_number=child_serial_number,
@@ -211,7 +217,7 @@ async def asyncio_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         parent_serial_number=parent_serial_number,
         parent_part_number=parent_part_number,
         child_serial_number=child_serial_number,

@@ -10,11 +10,17 @@ from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     parent_serial_number: str,
     parent_part_number: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/Production/CheckChildUnits``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -93,7 +99,7 @@ def sync_detailed(
         Response[ChildUnitCheck | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         parent_serial_number=parent_serial_number,
         parent_part_number=parent_part_number,
     )
@@ -152,7 +158,7 @@ async def asyncio_detailed(
         Response[ChildUnitCheck | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         parent_serial_number=parent_serial_number,
         parent_part_number=parent_part_number,
     )

@@ -9,11 +9,17 @@ from ...models.problem import Problem
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number: str,
     part_number: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for DELETE ``/api/Production/Unit``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -96,7 +102,7 @@ def sync_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
     )
@@ -155,7 +161,7 @@ async def asyncio_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
     )

@@ -10,9 +10,15 @@ from ...models.problem import Problem
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     id: int,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for DELETE ``/api/Production/Units/Changes/{id}``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -81,7 +87,7 @@ def sync_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         id=id,
     )
 
@@ -134,7 +140,7 @@ async def asyncio_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         id=id,
     )
 

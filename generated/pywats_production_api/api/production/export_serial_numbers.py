@@ -12,7 +12,7 @@ from ...models.serial_number_file_format import SerialNumberFileFormat
 from ...types import UNSET, File, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number_type: str,
     format_: SerialNumberFileFormat,
@@ -21,6 +21,12 @@ def _get_kwargs(
     start_date: datetime.datetime | Unset = UNSET,
     end_date: datetime.datetime | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/Production/SerialNumbers``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -122,7 +128,7 @@ def sync_detailed(
         Response[File | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         format_=format_,
         start_address=start_address,
@@ -205,7 +211,7 @@ async def asyncio_detailed(
         Response[File | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         format_=format_,
         start_address=start_address,

@@ -10,7 +10,13 @@ from ...models.serial_number_type import SerialNumberType
 from ...types import Response
 
 
-def _get_kwargs() -> dict[str, Any]:
+def request_kwargs() -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/Production/SerialNumbers/Types``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -69,7 +75,7 @@ def sync_detailed(
         Response[Problem | list[SerialNumberType]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -111,7 +117,7 @@ async def asyncio_detailed(
         Response[Problem | list[SerialNumberType]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

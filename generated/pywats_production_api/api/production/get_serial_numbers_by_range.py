@@ -11,7 +11,7 @@ from ...models.serial_number_record import SerialNumberRecord
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number_type: str,
     start_address: str,
@@ -19,6 +19,12 @@ def _get_kwargs(
     start_date: datetime.datetime | Unset = UNSET,
     end_date: datetime.datetime | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/Production/SerialNumbers/ByRange``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -120,7 +126,7 @@ def sync_detailed(
         Response[Problem | list[SerialNumberRecord]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         start_address=start_address,
         end_address=end_address,
@@ -197,7 +203,7 @@ async def asyncio_detailed(
         Response[Problem | list[SerialNumberRecord]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         start_address=start_address,
         end_address=end_address,

@@ -11,10 +11,16 @@ from ...models.unit import Unit
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     serial_number: str,
     part_number: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/Production/Unit/{serial_number}/{part_number}``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -82,7 +88,7 @@ def sync_detailed(
         Response[Problem | Unit]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
     )
@@ -141,7 +147,7 @@ async def asyncio_detailed(
         Response[Problem | Unit]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
     )

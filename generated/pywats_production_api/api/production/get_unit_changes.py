@@ -10,10 +10,16 @@ from ...models.unit_change import UnitChange
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     max_count: int,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/Production/Units/Changes``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -88,7 +94,7 @@ def sync_detailed(
         Response[Problem | list[UnitChange]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         max_count=max_count,
     )
 
@@ -141,7 +147,7 @@ async def asyncio_detailed(
         Response[Problem | list[UnitChange]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         max_count=max_count,
     )
 

@@ -10,11 +10,17 @@ from ...models.unit_verification_grade import UnitVerificationGrade
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number: str,
     part_number: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/Production/UnitVerification``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -93,7 +99,7 @@ def sync_detailed(
         Response[Problem | UnitVerificationGrade]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
     )
@@ -152,7 +158,7 @@ async def asyncio_detailed(
         Response[Problem | UnitVerificationGrade]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
     )

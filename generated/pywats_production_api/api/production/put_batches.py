@@ -10,10 +10,16 @@ from ...models.production_batch import ProductionBatch
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: list[ProductionBatch],
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for PUT ``/api/Production/Batches``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -84,7 +90,7 @@ def sync_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -137,7 +143,7 @@ async def asyncio_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

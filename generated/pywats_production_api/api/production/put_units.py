@@ -11,10 +11,16 @@ from ...models.unit import Unit
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: list[Unit],
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for PUT ``/api/Production/Units``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -86,7 +92,7 @@ def sync_detailed(
         Response[Problem | SaveUnitsResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -139,7 +145,7 @@ async def asyncio_detailed(
         Response[Problem | SaveUnitsResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

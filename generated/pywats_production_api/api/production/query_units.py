@@ -10,12 +10,18 @@ from ...models.unit import Unit
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     filter_: str | Unset = UNSET,
     top: int | Unset = UNSET,
     orderby: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/Production/Unit/Query``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -103,7 +109,7 @@ def sync_detailed(
         Response[Problem | list[Unit]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         filter_=filter_,
         top=top,
         orderby=orderby,
@@ -178,7 +184,7 @@ async def asyncio_detailed(
         Response[Problem | list[Unit]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         filter_=filter_,
         top=top,
         orderby=orderby,

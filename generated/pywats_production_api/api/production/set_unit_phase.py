@@ -9,12 +9,18 @@ from ...models.problem import Problem
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number: str,
     part_number: str,
     phase: int,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for PUT ``/api/Production/SetUnitPhase``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -101,7 +107,7 @@ def sync_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
         phase=phase,
@@ -176,7 +182,7 @@ async def asyncio_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
         phase=phase,

@@ -10,7 +10,7 @@ from ...models.serial_number_file_format import SerialNumberFileFormat
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number_type: str,
     quantity: int,
@@ -20,6 +20,12 @@ def _get_kwargs(
     only_in_sequence: bool | Unset = UNSET,
     format_: SerialNumberFileFormat | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for POST ``/api/Production/SerialNumbers/Take``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
 
     params: dict[str, Any] = {}
 
@@ -132,7 +138,7 @@ def sync_detailed(
         Response[Problem | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         quantity=quantity,
         ref_sn=ref_sn,
@@ -233,7 +239,7 @@ async def asyncio_detailed(
         Response[Problem | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         quantity=quantity,
         ref_sn=ref_sn,

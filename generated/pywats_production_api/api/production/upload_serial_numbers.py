@@ -11,12 +11,18 @@ from ...models.serial_number_upload import SerialNumberUpload
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: SerialNumberUpload,
     serial_number_type: str,
     format_: SerialNumberFileFormat,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for PUT ``/api/Production/SerialNumbers``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -103,7 +109,7 @@ def sync_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         serial_number_type=serial_number_type,
         format_=format_,
@@ -168,7 +174,7 @@ async def asyncio_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         serial_number_type=serial_number_type,
         format_=format_,

@@ -10,13 +10,19 @@ from ...models.problem import Problem
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     culture_code: str,
     parent_serial_number: str,
     parent_part_number: str,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/internal/Production/CheckChildUnits``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -104,7 +110,7 @@ def sync_detailed(
         Response[InternalChildUnitCheck | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         culture_code=culture_code,
         parent_serial_number=parent_serial_number,
         parent_part_number=parent_part_number,
@@ -175,7 +181,7 @@ async def asyncio_detailed(
         Response[InternalChildUnitCheck | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         culture_code=culture_code,
         parent_serial_number=parent_serial_number,
         parent_part_number=parent_part_number,

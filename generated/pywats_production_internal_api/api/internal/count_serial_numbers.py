@@ -10,7 +10,7 @@ from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number_type: str,
     start_address: str | Unset = UNSET,
@@ -19,6 +19,12 @@ def _get_kwargs(
     to_date: datetime.datetime | Unset = UNSET,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/internal/Production/SerialNumbers/Count``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -119,7 +125,7 @@ def sync_detailed(
         Response[Problem | int]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         start_address=start_address,
         end_address=end_address,
@@ -202,7 +208,7 @@ async def asyncio_detailed(
         Response[Problem | int]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         start_address=start_address,
         end_address=end_address,

@@ -11,7 +11,7 @@ from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number_type: str,
     start_address: str,
@@ -20,6 +20,12 @@ def _get_kwargs(
     end_date: datetime.datetime | Unset = UNSET,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/internal/Production/SerialNumbers``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -126,7 +132,7 @@ def sync_detailed(
         Response[Problem | list[InternalSerialNumber]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         start_address=start_address,
         end_address=end_address,
@@ -209,7 +215,7 @@ async def asyncio_detailed(
         Response[Problem | list[InternalSerialNumber]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         start_address=start_address,
         end_address=end_address,

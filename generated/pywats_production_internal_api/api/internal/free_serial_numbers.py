@@ -10,11 +10,17 @@ from ...models.serial_number_range import SerialNumberRange
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: list[SerialNumberRange],
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for PUT ``/api/internal/Production/SerialNumbers/Free``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -93,7 +99,7 @@ def sync_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         referer=referer,
     )
@@ -152,7 +158,7 @@ async def asyncio_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         referer=referer,
     )

@@ -10,11 +10,17 @@ from ...models.serial_number_range import SerialNumberRange
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number_type: str | Unset = UNSET,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/internal/Production/SerialNumbers/Ranges``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -99,7 +105,7 @@ def sync_detailed(
         Response[Problem | list[SerialNumberRange]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         referer=referer,
     )
@@ -158,7 +164,7 @@ async def asyncio_detailed(
         Response[Problem | list[SerialNumberRange]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number_type=serial_number_type,
         referer=referer,
     )

@@ -10,13 +10,19 @@ from ...models.unit_content import UnitContent
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number: str,
     part_number: str,
     revision: str,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/internal/Production/GetUnitContents``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -109,7 +115,7 @@ def sync_detailed(
         Response[Problem | list[UnitContent]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
         revision=revision,
@@ -180,7 +186,7 @@ async def asyncio_detailed(
         Response[Problem | list[UnitContent]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
         revision=revision,

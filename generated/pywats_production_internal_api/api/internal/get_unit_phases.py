@@ -10,10 +10,16 @@ from ...models.unit_phase_definition import UnitPhaseDefinition
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/internal/Mes/GetUnitPhases``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -84,7 +90,7 @@ def sync_detailed(
         Response[Problem | list[UnitPhaseDefinition]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         referer=referer,
     )
 
@@ -137,7 +143,7 @@ async def asyncio_detailed(
         Response[Problem | list[UnitPhaseDefinition]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         referer=referer,
     )
 

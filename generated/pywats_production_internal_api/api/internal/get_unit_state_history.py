@@ -10,12 +10,18 @@ from ...models.unit_state_history import UnitStateHistory
 from ...types import UNSET, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number: str,
     part_number: str,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/internal/Production/GetUnitStateHistory``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -99,7 +105,7 @@ def sync_detailed(
         Response[Problem | UnitStateHistory]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
         referer=referer,
@@ -164,7 +170,7 @@ async def asyncio_detailed(
         Response[Problem | UnitStateHistory]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
         referer=referer,

@@ -9,10 +9,16 @@ from ...models.problem import Problem
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for GET ``/api/internal/Production/isConnected``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -77,7 +83,7 @@ def sync_detailed(
         Response[Problem | bool]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         referer=referer,
     )
 
@@ -130,7 +136,7 @@ async def asyncio_detailed(
         Response[Problem | bool]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         referer=referer,
     )
 

@@ -9,13 +9,19 @@ from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     serial_number: str,
     part_number: str,
     culture_code: str | Unset = UNSET,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for POST ``/api/internal/Production/RemoveAllChildUnits``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -101,7 +107,7 @@ def sync_detailed(
         Response[Problem | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
         culture_code=culture_code,
@@ -172,7 +178,7 @@ async def asyncio_detailed(
         Response[Problem | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         serial_number=serial_number,
         part_number=part_number,
         culture_code=culture_code,

@@ -10,11 +10,17 @@ from ...models.serial_number_xml_envelope import SerialNumberXmlEnvelope
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: SerialNumberXmlEnvelope,
     referer: str,
 ) -> dict[str, Any]:
+    """Build the arguments of ``httpx.Client.request`` for POST ``/api/internal/Production/GetAndReserveNewSerialNumbers``.
+
+    The public request builder of this operation: keys ``method`` and ``url`` (path
+    segments percent-encoded, dots too) and, as the operation needs, ``params``,
+    ``json``, ``files`` and ``headers``. It sends nothing.
+    """
     headers: dict[str, Any] = {}
     headers["Referer"] = referer
 
@@ -97,7 +103,7 @@ def sync_detailed(
         Response[Problem | SerialNumberXmlEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         referer=referer,
     )
@@ -158,7 +164,7 @@ async def asyncio_detailed(
         Response[Problem | SerialNumberXmlEnvelope]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         referer=referer,
     )
