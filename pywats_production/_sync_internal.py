@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
 from . import _internal_calls as calls
-from ._core import Call, UnknownOutcome
+from ._config import ServiceConfig
+from ._core import Call, CallState, UnknownOutcome
 from .errors import (
     AmbiguousOutcomeError,
     BadRequestError,
@@ -36,15 +37,32 @@ from .internal_models import (
     UnitPhaseDefinition,
     UnitStateHistory,
 )
+from .models import ServerVersion
 from .phase import UnitPhase
 from .retry import RetryPolicy
-
-if TYPE_CHECKING:
-    from ._sync_service import ProductionService
 
 __all__ = ["InternalApi"]
 
 T = TypeVar("T")
+
+
+class _Parent(Protocol):
+    """What the internal wing uses of its service: settings, the version, the engine.
+
+    Typed structurally so that this module never imports the service that creates it
+    (no import cycle); :class:`~._sync_service.ProductionService` satisfies it.
+    """
+
+    @property
+    def config(self) -> ServiceConfig: ...
+
+    def server_version(self, *, retry: RetryPolicy | None = None) -> ServerVersion: ...
+
+    def _new_state(self, call: Call[T], retry: RetryPolicy | None) -> CallState[T]: ...
+
+    def _run(
+        self, call: Call[T], retry: RetryPolicy | None = None, *, state: CallState[T] | None = None
+    ) -> T: ...
 
 
 class InternalApi:
@@ -64,7 +82,7 @@ class InternalApi:
 
     """
 
-    def __init__(self, service: ProductionService) -> None:
+    def __init__(self, service: _Parent) -> None:
         self._service = service
         self._referer = service.config.base_url + "/"
         self._gated = False

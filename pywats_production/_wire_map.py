@@ -11,9 +11,10 @@ read. A test runs :func:`check` on the committed client and on clients regenerat
 edited copies of the spec, so a spec change cannot slip past the hand-written readers.
 
 Several specs: a :class:`Binding` names its generated package, and :func:`check` takes
-one folder per package, so a second contract (its own spec file, its own generated
-package) adds its bindings to :data:`BINDINGS` and its unread schemas to
-:data:`UNBOUND`. Nothing here is imported at run time.
+one folder per package. The public contract (:data:`MAIN`) and the internal one
+(:data:`INTERNAL`, ``spec/production-internal-api.yaml``, read by ``internal_models``)
+are both in :data:`BINDINGS` and :data:`UNBOUND`; another contract would add its own
+alike. Nothing here is imported at run time.
 
 Type names are the templates' JSON-flavoured ones: ``string``, ``integer``, ``number``,
 ``boolean``, ``date-time``, ``date``, ``uuid``, ``integer enum X``, ``object X``,
@@ -30,9 +31,19 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["BINDINGS", "UNBOUND", "Binding", "check", "generated_schemas", "strip_null"]
+__all__ = [
+    "BINDINGS",
+    "INTERNAL",
+    "MAIN",
+    "UNBOUND",
+    "Binding",
+    "check",
+    "generated_schemas",
+    "strip_null",
+]
 
 MAIN = "pywats_production_api"
+INTERNAL = "pywats_production_internal_api"
 
 
 @attrs.frozen
@@ -276,6 +287,141 @@ BINDINGS: tuple[Binding, ...] = (
     Binding(MAIN, "WebApiError", None, {"Message": _S}),
 )
 
+_IM = "pywats_production.internal_models:"
+
+# The internal contract (spec/production-internal-api.yaml, issue 15): PascalCase members
+# on the unit routes, camelCase on the serial-number pool routes, as the server sends them.
+INTERNAL_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        INTERNAL,
+        "InternalUnit",
+        _IM + "InternalUnit",
+        {
+            "UnitId": _U,
+            "ParentUnitId": _U,
+            "ProductRevisionId": _U,
+            "ProductId": _U,
+            "SerialNumber": _S,
+            "PartNumber": _S,
+            "Revision": _S,
+            "BatchSN": _S,
+            "SerialDate": _DT,
+            "CurrentLocation": _S,
+            "UnitPhaseId": _I,
+            "ProcessCode": _I,
+            "ProcessName": _S,
+            "ParentSerialNumber": _S,
+            "Level": _I,
+            "Children": "array of object InternalUnit",
+        },
+    ),
+    Binding(
+        INTERNAL,
+        "UnitContent",
+        _IM + "UnitContent",
+        {
+            "PartNumber": _S,
+            "Revision": _S,
+            "RevisionMask": _S,
+            "ProductName": _S,
+            "Quantity": _I,
+            "Level": _I,
+            "Units": "array of object InternalUnit",
+        },
+    ),
+    Binding(
+        INTERNAL,
+        "UnitPhaseDefinition",
+        _IM + "UnitPhaseDefinition",
+        {"UnitPhaseId": _I, "Code": _S, "Name": _S, "Description": _S},
+    ),
+    Binding(
+        INTERNAL,
+        "UnitStateHistory",
+        _IM + "UnitStateHistory",
+        {
+            "processes": "array of one of string | null",
+            "phases": "array of integer",
+            "dateTimes": "array of date-time",
+        },
+    ),
+    Binding(
+        INTERNAL,
+        "InternalChildUnitCheck",
+        _IM + "ChildUnitCheckResult",
+        {
+            "IsValid": _B,
+            "ParentSerialNumber": _S,
+            "ParentPartNumber": _S,
+            "Message": _S,
+            "Children": "array of object InternalChildUnitCheckItem",
+        },
+    ),
+    Binding(
+        INTERNAL,
+        "InternalChildUnitCheckItem",
+        _IM + "ChildUnitCheckRow",
+        {
+            "SerialNumber": _S,
+            "PartNumber": _S,
+            "Revision": _S,
+            "UnitPhaseId": _I,
+            "IsValid": _B,
+            "Message": _S,
+        },
+    ),
+    Binding(
+        INTERNAL,
+        "InternalSerialNumber",
+        _IM + "InternalSerialNumber",
+        {
+            "serialNumber": _S,
+            "state": "string enum InternalSerialNumberState",
+            "taken": _DT,
+            "refSN": _S,
+            "refPN": _S,
+            "refStn": _S,
+        },
+    ),
+    Binding(
+        INTERNAL,
+        "SerialNumberRange",
+        _IM + "SerialNumberRange",
+        {
+            "type": _S,
+            "identifier": "integer enum SerialNumberRangeIdentifier",
+            "identifierName": _S,
+            "startAddress": _S,
+            "endAddress": _S,
+            "total": _I,
+            "free": _I,
+            "taken": _I,
+            "reserved": _I,
+        },
+    ),
+    Binding(
+        INTERNAL,
+        "SerialNumberStatistics",
+        _IM + "SerialNumberStatistics",
+        {"serialNumberType": _S, "total": _I, "free": _I, "taken": _I, "reserved": _I},
+    ),
+    Binding(INTERNAL, "Site", _IM + "Site", {"Name": _S, "Code": _S}),
+    # The serial-number XML protocol: _internal_calls sends the generated envelope and
+    # reads ``sn`` back by name (the XML inside is read by serials.parse_take_xml).
+    Binding(INTERNAL, "SerialNumberXmlEnvelope", None, {"sn": _S}),
+    # Error answers, read by the shared error classification (as for the public contract).
+    Binding(
+        INTERNAL,
+        "Problem",
+        None,
+        {"title": _S, "detail": _S, "message": _S, "parameter": _S, "code": _S},
+        unmapped={"status": "the HTTP status line is authoritative, not the body's copy of it"},
+    ),
+    Binding(INTERNAL, "WebApiError", None, {"Message": _S}),
+)
+
+BINDINGS += INTERNAL_BINDINGS
+
 # Schemas of a generated package that no domain model reads or writes, with the reason.
 UNBOUND: Mapping[str, Mapping[str, str]] = {
     MAIN: {
@@ -287,6 +433,7 @@ UNBOUND: Mapping[str, Mapping[str, str]] = {
             "members, not mapped (see the Process binding)"
         ),
     },
+    INTERNAL: {},
 }
 
 

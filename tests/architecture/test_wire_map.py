@@ -28,7 +28,13 @@ from pywats_production.models import Drift, add_drift_handler
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "generated" / wm.MAIN
+COMMITTED_INTERNAL = REPO / "generated" / wm.INTERNAL
 SPEC_DIR = REPO / "spec"
+# Each generated package with the spec file it is generated from.
+CONTRACTS = {
+    wm.MAIN: (COMMITTED, "production-api.yaml"),
+    wm.INTERNAL: (COMMITTED_INTERNAL, "production-internal-api.yaml"),
+}
 
 
 def _generator() -> ModuleType:
@@ -44,25 +50,78 @@ def _generator() -> ModuleType:
 
 
 def test_committed_client_agrees_with_the_domain_models() -> None:
-    """Every member of every schema is mapped (with the spec's type) or listed with a reason."""
-    assert wm.check({wm.MAIN: COMMITTED}) == []
+    """Every member of every schema is mapped (with the spec's type) or listed with a reason.
+
+    Both contracts: the public one and the internal one (``service.internal``).
+    """
+    assert wm.check({wm.MAIN: COMMITTED, wm.INTERNAL: COMMITTED_INTERNAL}) == []
 
 
-def test_every_object_schema_has_a_table() -> None:
+def test_every_package_has_bindings() -> None:
+    """The map binds schemas of both generated packages (the internal one is not skipped)."""
+    assert {b.package for b in wm.BINDINGS} == {wm.MAIN, wm.INTERNAL}
+    assert set(wm.UNBOUND) == {wm.MAIN, wm.INTERNAL}
+
+
+@pytest.mark.parametrize("package", sorted(CONTRACTS))
+def test_every_object_schema_has_a_table(package: str) -> None:
     """The tables cover every object schema of spec/ (so nothing escapes the check)."""
-    document = yaml.safe_load((SPEC_DIR / "production-api.yaml").read_text(encoding="utf-8"))
+    committed, spec_name = CONTRACTS[package]
+    document = yaml.safe_load((SPEC_DIR / spec_name).read_text(encoding="utf-8"))
     objects = {
         name
         for name, schema in document["components"]["schemas"].items()
         if schema.get("type") == "object"
     }
-    tables = wm.generated_schemas(COMMITTED)
+    tables = wm.generated_schemas(committed)
     assert objects <= set(tables)
     # Tables beyond the named schemas are objects the generator named itself (inline
     # object members); the map must say why they are not bound.
-    assert set(tables) - objects <= set(wm.UNBOUND[wm.MAIN])
+    assert set(tables) - objects <= set(wm.UNBOUND[package])
     for name in objects:
         assert set(tables[name]) == set(document["components"]["schemas"][name]["properties"])
+
+
+def _schema_refs(node: object, document: dict[str, Any], found: set[str]) -> None:
+    # Every component schema reachable from ``node``, following $refs (responses too).
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            kind, _, name = ref.removeprefix("#/components/").partition("/")
+            if kind == "schemas" and name not in found:
+                found.add(name)
+                _schema_refs(document["components"]["schemas"][name], document, found)
+            elif kind != "schemas":
+                _schema_refs(document["components"][kind][name], document, found)
+        for value in node.values():
+            _schema_refs(value, document, found)
+    elif isinstance(node, list):
+        for value in node:
+            _schema_refs(value, document, found)
+
+
+def test_the_newer_operations_models_are_covered() -> None:
+    """The 2026.3 operations (issue 12: query, create, update...) only use covered schemas.
+
+    Invariant: every object schema their bodies and answers reach is bound to a reader
+    (or listed as unbound with its reason), so the check above holds those models too.
+    """
+    document = yaml.safe_load((SPEC_DIR / "production-api.yaml").read_text(encoding="utf-8"))
+    newer = [
+        op
+        for item in document["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "x-wats-since" in op
+    ]
+    assert newer, "no x-wats-since operation in spec/ (issue 12)"
+    reached: set[str] = set()
+    for op in newer:
+        _schema_refs(op, document, reached)
+    schemas = document["components"]["schemas"]
+    objects = {name for name in reached if schemas[name].get("type") == "object"}
+    assert "Unit" in objects
+    covered = {b.schema for b in wm.BINDINGS if b.package == wm.MAIN} | set(wm.UNBOUND[wm.MAIN])
+    assert objects - covered == set()
 
 
 # --------------------------------------------------------------- edits of a spec copy
@@ -101,6 +160,76 @@ EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     ),
     "added schema": (_add_schema, f"{wm.MAIN}.UnitLocation: a schema of the spec"),
 }
+
+
+def _add_internal_member(schemas: dict[str, Any]) -> None:
+    schemas["InternalUnit"]["properties"]["StationName"] = {"type": "string", "nullable": True}
+
+
+def _rename_internal_member(schemas: dict[str, Any]) -> None:
+    props = schemas["Site"]["properties"]
+    props["SiteCode"] = props.pop("Code")
+
+
+def _retype_internal_member(schemas: dict[str, Any]) -> None:
+    schemas["SerialNumberStatistics"]["properties"]["total"] = {"type": "string"}
+
+
+def _add_internal_schema(schemas: dict[str, Any]) -> None:
+    schemas["UnitLocation"] = {"type": "object", "properties": {"Name": {"type": "string"}}}
+
+
+INTERNAL_EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
+    "added member": (
+        _add_internal_member,
+        f"{wm.INTERNAL}.InternalUnit.StationName: in the spec (string)",
+        "",
+    ),
+    "renamed member": (
+        _rename_internal_member,
+        f"{wm.INTERNAL}.Site.Code: mapped by the domain model but not in the spec",
+        f"{wm.INTERNAL}.Site.SiteCode",
+    ),
+    "retyped member": (
+        _retype_internal_member,
+        f"{wm.INTERNAL}.SerialNumberStatistics.total: the domain model reads integer, "
+        "the spec says string",
+        "",
+    ),
+    "added schema": (_add_internal_schema, f"{wm.INTERNAL}.UnitLocation: a schema of the spec", ""),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edit", [*INTERNAL_EDITS, "none"])
+def test_an_edited_internal_spec_fails_the_check(edit: str, tmp_path: Path) -> None:
+    """The internal contract is held the same way: an edit of a copy names the member.
+
+    Invariant: regenerating the internal client from a copy of
+    ``spec/production-internal-api.yaml`` with a member added, renamed (both names
+    reported) or retyped, or a schema added, makes the check report that member or
+    schema; the unedited copy passes.
+    """
+    generator = _generator()
+    copy = tmp_path / "spec"
+    shutil.copytree(SPEC_DIR, copy)
+    spec_file = copy / "production-internal-api.yaml"
+    document = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+    change, expected, also = INTERNAL_EDITS.get(edit, (_unchanged, "", ""))
+    change(document["components"]["schemas"])
+    spec_file.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    out = generator.generate(tmp_path / "out" / wm.INTERNAL, spec=spec_file, internal=True)
+
+    problems = wm.check({wm.INTERNAL: out})
+
+    if edit == "none":
+        assert problems == []
+    else:
+        assert problems, f"the {edit} went unnoticed"
+        assert any(p.startswith(expected) for p in problems), problems
+        assert all(p.startswith(f"{wm.INTERNAL}.") for p in problems), problems
+        if also:
+            assert any(p.startswith(also) for p in problems), problems
 
 
 @pytest.mark.slow
@@ -231,6 +360,8 @@ def _right_value(wire_type: str) -> object:
         return _RIGHT[wire_type]
     if wire_type.startswith("integer enum"):
         return 1
+    if wire_type.startswith("string enum"):
+        return "Free"
     if wire_type.startswith("object "):
         return {}
     if wire_type.startswith("array of"):
@@ -248,14 +379,29 @@ _BASE: dict[str, dict[str, object]] = {
     "UnitChange": {"id": 1},
     "Process": {"code": 1},
     "SerialNumberRecord": {"serialNumber": "SN1"},
+    "UnitPhaseDefinition": {"UnitPhaseId": 1},
+    "InternalSerialNumber": {"serialNumber": "SN1"},
 }
 
 
 # Members a model cannot do without: a wrong type fails the read.
-_REQUIRED = {("UnitChange", "id"), ("Process", "code"), ("SerialNumberRecord", "serialNumber")}
+# (A unit's state history is refused whole when any of its three lists cannot be read.)
+_REQUIRED = {
+    ("UnitChange", "id"),
+    ("Process", "code"),
+    ("SerialNumberRecord", "serialNumber"),
+    ("UnitPhaseDefinition", "UnitPhaseId"),
+    ("InternalSerialNumber", "serialNumber"),
+    ("UnitStateHistory", "processes"),
+    ("UnitStateHistory", "phases"),
+    ("UnitStateHistory", "dateTimes"),
+}
 
 # The name a model gives itself in drift reports, where it is not the schema's.
-_WIRE_OWNER: dict[str, str] = {}
+_WIRE_OWNER: dict[str, str] = {
+    "InternalChildUnitCheck": "ChildUnitCheckResult",
+    "InternalChildUnitCheckItem": "ChildUnitCheckRow",
+}
 
 # Readers of a guessed shape that keep a mistyped member in ``extra`` instead of raising.
 _LENIENT = {"ChildUnitCheck"}
@@ -346,3 +492,26 @@ def test_unit_writer_sends_only_mapped_members() -> None:
         "unitPhaseId",
         "processCode",
     }
+
+
+def test_serial_number_range_writer_sends_only_mapped_members() -> None:
+    """to_wire of a fully set range sends mapped members only, never the read-only counts."""
+    from pywats_production.internal_models import SerialNumberRange
+
+    whole = SerialNumberRange(
+        serial_number_type="SN",
+        start_address="A1",
+        end_address="A9",
+        identifier=0,
+        identifier_name="SerialNumber",
+        total=9,
+        free=3,
+        taken=4,
+        reserved=2,
+        extra={"unknownMember": 1},
+    )
+    sent = set(whole.to_wire())
+    range_map = next(b for b in wm.BINDINGS if b.schema == "SerialNumberRange")
+    assert range_map.package == wm.INTERNAL
+    assert sent <= set(range_map.mapped)
+    assert sent == {"type", "startAddress", "endAddress", "identifier"}
