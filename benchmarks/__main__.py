@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import _machine, _workloads
+from . import _machine, _verify, _workloads
 from ._servers import TOKEN, mock_server, write_seed
 from ._workloads import Result, Row, Settings
 
-WORKLOADS = ("get_unit", "save_units", "iter_units", "take", "import", "mock", "pywats")
+WORKLOADS = ("get_unit", "save_units", "iter_units", "take", "import", "mock", "verify", "pywats")
 
 
 def _table(rows: list[Row]) -> str:
@@ -107,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("take", lambda: _workloads.take(url, settings)),
             ("import", lambda: _workloads.imports(settings, work / "pycache", with_pywats)),
             ("mock", lambda: _workloads.mock_throughput(url, settings)),
+            ("verify", lambda: _verify.verify(seed, work, settings)),
             ("pywats", lambda: _workloads.pywats_api(url, settings)),
         )
         for name, step in steps:

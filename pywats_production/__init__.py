@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ._async_service import AsyncProductionService
 from ._config import Secret, ServiceConfig
 from ._core import Hook, Instrumentation, OperationScope, RequestInfo, ResponseInfo
+from ._drift import DriftInfo
 from ._recovery import PendingTake
 from ._sync_service import ProductionService
 from .errors import (
@@ -26,6 +27,7 @@ from .errors import (
     ChildAlreadyHasParentError,
     ChildNotFinalizedError,
     ConflictError,
+    ContractDriftError,
     InternalApiNotEnabledError,
     InvalidPhaseError,
     NotFoundError,
@@ -119,6 +121,8 @@ __all__ = [
     "ChildUnitCheck",
     "ChildUnitCheckItem",
     "ConflictError",
+    "ContractDriftError",
+    "DriftInfo",
     "Hook",
     "Instrumentation",
     "InternalApi",

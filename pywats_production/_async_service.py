@@ -35,6 +35,7 @@ from ._core import (
     UnknownOutcome,
     too_large,
 )
+from ._drift import DriftMonitor
 from ._recovery import Attribution, PendingTake, TakeLedger, attribute, plan_take, utcnow
 from ._timing import RequestBudget, agather, anew_lock, aresolve, asleep
 from ._transport import ERROR_BODY_CAP, BodyTooLarge, abounded, aread_capped, install_deadline
@@ -237,6 +238,13 @@ class AsyncProductionService:
             (see ``docs/reliability.md``).
         internal: enable :attr:`internal`, the internal API (``/api/internal/...``
             routes that may change without notice; see ``docs/internal-api.md``).
+        strict: raise :class:`~pywats_production.errors.ContractDriftError` on any answer
+            with a member, value or type the contract does not describe (for contract
+            tests); by default such members are kept in ``extra`` and each kind of drift
+            is reported once per service (log and hooks' ``on_drift``).
+        pins: pin files (``wats-production pin``) of server versions verified with this
+            SDK; ``check_compatibility()`` then answers MATCHES or DIFFERS by them.
+            Default: the paths in ``WATS_PINS`` (``os.pathsep``-separated), if set.
 
     Raises:
         WatsInputError: any setting of the wrong kind or out of range (a token with a
@@ -267,6 +275,8 @@ class AsyncProductionService:
         trust_env: bool = True,
         server_version: str | ServerVersion | None = None,
         internal: bool = False,
+        strict: bool = False,
+        pins: Sequence[str | Path] | None = None,
     ) -> None:
         try:
             secret = check_token(token)
@@ -289,6 +299,8 @@ class AsyncProductionService:
             requests_per_minute=requests_per_minute,
             save_concurrency=save_concurrency,
             trust_env=trust_env,
+            strict=strict,
+            pins=pins,
             internal=internal,
         )
         self._internal: AsyncInternalApi | None = None
@@ -298,6 +310,7 @@ class AsyncProductionService:
             from ._async_internal import AsyncInternalApi
 
             self._internal = AsyncInternalApi(self)
+        self._drift = DriftMonitor(self._config.strict, self._config.hooks)
         self._headers = self._config.headers()
         self._owns_client = http_client is None
         if http_client is None:
@@ -441,6 +454,7 @@ class AsyncProductionService:
             self._config.hooks,
             self._config.instrumentation,
             self._headers,
+            self._drift,
         )
 
     async def _run(
@@ -1872,7 +1886,8 @@ class AsyncProductionService:
 
         Never raises for an unreachable or refusing server: the report then says UNKNOWN
         and why. The rule (API version, checked server versions) is in
-        :mod:`pywats_production.compat`.
+        :mod:`pywats_production.compat`. With pins (``pins=`` or ``WATS_PINS``), a server
+        version that a pin names answers MATCHES and any other DIFFERS, with the reason.
 
         Args:
             checked_versions: dotted server versions the contract has been checked against
@@ -1897,11 +1912,15 @@ class AsyncProductionService:
         try:
             version = await self.server_version(retry=retry)
         except WatsError as exc:
-            report = compat.compare(None, checked_versions=checked_versions, error=exc)
+            report = compat.compare(
+                None, checked_versions=checked_versions, error=exc, pins=self._config.pins
+            )
             error: WatsError | None = exc
             version = None
         else:
-            report = compat.compare(version, checked_versions=checked_versions)
+            report = compat.compare(
+                version, checked_versions=checked_versions, pins=self._config.pins
+            )
             error = None
         if self._config.internal:
             # The internal surface is judged on its own: derived-for versions and pins.

@@ -16,6 +16,7 @@ from ._core import Hook, Instrumentation
 from ._secrets import register_secret
 from ._transport import ACCEPT_ENCODING
 from .errors import WatsInputError
+from .pins import Pin, load_pins, pins_from_env
 from .retry import RetryPolicy
 
 __all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "Secret", "ServiceConfig"]
@@ -102,11 +103,14 @@ class ServiceConfig:
         instrumentation: operation-level instrumentation (OpenTelemetry), or None.
         requests_per_minute: optional client-side request budget (None = off).
         save_concurrency: chunks of ``save_units`` sent at once by the async service.
+        strict: raise :class:`~pywats_production.errors.ContractDriftError` on an answer
+            off the contract instead of keeping the member in ``extra``.
+        pins: the pins loaded from ``pins=`` or ``WATS_PINS`` (see :mod:`pywats_production.pins`).
         trust_env: whether the service's own HTTP client honours the proxy variables
             (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) and
             ``SSL_CERT_FILE``; a proxy in them sees every request, token included.
         internal: whether ``service.internal`` (the internal API) is enabled.
-        pinned_server_versions: server versions covered by the user's pins; the internal
+        pinned_server_versions: the server versions of ``pins`` (derived from them); the internal
             API's version gate does not warn on them.
 
     """
@@ -124,7 +128,15 @@ class ServiceConfig:
     save_concurrency: int = 4
     trust_env: bool = True
     internal: bool = False
-    pinned_server_versions: frozenset[str] = frozenset()
+    strict: bool = False
+    pins: tuple[Pin, ...] = ()
+
+    # The server versions the loaded pins name; derived from ``pins`` unless given.
+    pinned_server_versions: frozenset[str] = attrs.field(
+        default=attrs.Factory(
+            lambda self: frozenset(p.server_version for p in self.pins), takes_self=True
+        )
+    )
 
     def headers(self) -> dict[str, str]:
         """Return the headers every request carries (auth, Accept, User-Agent)."""
@@ -241,6 +253,8 @@ def make_config(
     instrumentation: Instrumentation | None,
     requests_per_minute: float | None,
     save_concurrency: int,
+    strict: bool = False,
+    pins: Sequence[str | Path] | None = None,
     trust_env: bool = True,
     internal: bool = False,
 ) -> ServiceConfig:
@@ -298,6 +312,11 @@ def make_config(
         raise WatsInputError("trust_env must be True or False", parameter="trust_env")
     if not isinstance(internal, bool):
         raise WatsInputError("internal must be True or False", parameter="internal")
+    if not isinstance(strict, bool):
+        raise WatsInputError("strict must be True or False", parameter="strict")
+    if isinstance(pins, str | Path):
+        raise WatsInputError("pins must be a list of pin file paths", parameter="pins")
+    loaded = pins_from_env() if pins is None else load_pins(pins)
     return ServiceConfig(
         base_url=str(url).rstrip("/"),
         token=secret,
@@ -309,6 +328,8 @@ def make_config(
         instrumentation=instrumentation,
         requests_per_minute=requests_per_minute,
         save_concurrency=save_concurrency,
+        strict=strict,
+        pins=loaded,
         trust_env=trust_env,
         internal=internal,
     )

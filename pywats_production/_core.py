@@ -22,6 +22,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 import httpx
 
+from ._drift import DRIFT_SCOPE, DriftMonitor
 from .errors import (
     WatsApiError,
     WatsConnectionError,
@@ -441,6 +442,7 @@ class CallState(Generic[T]):
 
     __slots__ = (
         "_deadline",
+        "_drift",
         "_finished",
         "_headers",
         "_hooks",
@@ -465,8 +467,10 @@ class CallState(Generic[T]):
         hooks: Sequence[Hook],
         instrumentation: Instrumentation | None,
         headers: Mapping[str, str] | None = None,
+        drift: DriftMonitor | None = None,
     ) -> None:
         self.call = call
+        self._drift = drift
         self._headers: Mapping[str, str] = headers or {}
         self.policy = policy
         self.request_id = new_request_id()
@@ -656,11 +660,16 @@ class CallState(Generic[T]):
         status = response.status_code
         if status < 300:
             self._report(status, None, False)
+            # Drift found by the models goes to the service's monitor (strict: raises).
+            scope = DRIFT_SCOPE.set((self._drift, self.call.op.name)) if self._drift else None
             try:
                 result = self.call.parse(response)
             except WatsError as exc:
                 # in_doubt stays set: a Take that was applied but cannot be read.
                 raise self._finish(exc) from None
+            finally:
+                if scope is not None:
+                    DRIFT_SCOPE.reset(scope)
             if self.call.op.reliability.replayable:
                 self.in_doubt = False
             # else (a Take): the caller clears in_doubt once the result is in its hands or

@@ -27,18 +27,24 @@ marked ``x-wats-since: "2026.3"`` in spec/ come from pywats-api 0.6.0rc1, whose 
 server is 2026.3.0. Nothing was captured from a live server of either line. A team that
 has run its checks (``nox -s spec_check``, the live tests) against its own server passes
 ``checked_versions=("2026.1",)``; nothing in the installed package needs editing.
+
+Pins (``pins=`` on the services, or ``WATS_PINS``; see :mod:`pywats_production.pins`) come
+before rules 2 to 7 when a version was read: a server version that a pin names exactly, by
+a pin made with this SDK's contract (same spec sha256), MATCHES; a pin of that version made
+with another contract, or no pin of that version, DIFFERS with the reason.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 import attrs
 
 from .models import ServerVersion
+from .pins import Pin
 
 __all__ = [
     "CHECKED_SERVER_VERSIONS",
@@ -179,6 +185,7 @@ class CompatibilityReport:
         spec_sha256: sha256 of the pinned contract's file.
         checked_versions: the server versions the verdict compared with.
         error: why no version could be read (the error's one-line text), else None.
+        pinned_versions: the server versions of the pins the verdict used (empty: none).
         server_line: the known server line the version is in (see
             :data:`KNOWN_SERVER_LINES`), else None.
         internal: for a service with ``internal=True``, the verdict on the internal API
@@ -199,6 +206,7 @@ class CompatibilityReport:
     spec_sha256: str = ""
     checked_versions: tuple[str, ...] = ()
     error: str | None = None
+    pinned_versions: tuple[str, ...] = ()
     server_line: ServerLine | None = None
     internal: CompatibilityReport | None = None
 
@@ -233,6 +241,7 @@ def compare(
     *,
     checked_versions: Iterable[str] | None = None,
     error: BaseException | str | None = None,
+    pins: Sequence[Pin] = (),
 ) -> CompatibilityReport:
     """Compare a server version with the pinned contract (the rule is in the module doc).
 
@@ -242,6 +251,8 @@ def compare(
             the SDK's known server lines (:data:`KNOWN_SERVER_LINES`) and
             :data:`CHECKED_SERVER_VERSIONS`.
         error: why no version could be read (kept in the report).
+        pins: pins of verified server versions; when any is given they decide MATCHES
+            or DIFFERS for a version that was read.
 
     Returns:
         The report.
@@ -274,6 +285,7 @@ def compare(
             spec_sha256=spec_sha256(),
             checked_versions=checked,
             error=error_text,
+            pinned_versions=tuple(p.server_version for p in pins),
             server_line=known_line(server) if known else None,
         )
 
@@ -282,6 +294,8 @@ def compare(
             Compatibility.UNKNOWN,
             "the server's version could not be read" + (f": {error_text}" if error_text else ""),
         )
+    if pins:
+        return _by_pins(server, pins, report)
     api = _API_VERSION.match(server.text)
     if api is not None:
         if server.text.lower() == SPEC_SERVER_API_VERSION.lower():
@@ -318,6 +332,39 @@ def compare(
         Compatibility.DIFFERS,
         f"server version {server.text} differs from the versions the contract was checked "
         f"against ({', '.join(checked)})",
+    )
+
+
+def _by_pins(
+    server: ServerVersion,
+    pins: Sequence[Pin],
+    report: Callable[[Compatibility, str], CompatibilityReport],
+) -> CompatibilityReport:
+    text = server.text.strip()
+    same = [p for p in pins if p.server_version.strip() == text]
+    current = spec_sha256()
+    for pin in same:
+        if pin.spec_sha256 == current:
+            where = f" ({pin.source})" if pin.source else ""
+            return report(
+                Compatibility.MATCHES,
+                f"server version {text} is pinned{where}: its capture of "
+                f"{len(pin.operations)} operation(s) verified clean against this contract "
+                f"(cassette sha256 {pin.cassette_sha256[:12]})",
+            )
+    if same:
+        pin = same[0]
+        return report(
+            Compatibility.DIFFERS,
+            f"server version {text} was pinned against another contract (spec sha256 "
+            f"{pin.spec_sha256[:12]}, this SDK's is {current[:12]}): capture, verify and pin "
+            "it again",
+        )
+    listed = ", ".join(sorted({p.server_version for p in pins}))
+    return report(
+        Compatibility.DIFFERS,
+        f"server version {text} is not pinned; the pins cover {listed}: capture, verify and "
+        "pin this version before relying on it",
     )
 
 

@@ -7,6 +7,7 @@ for an argument of the wrong Python type. The tree::
     ├── WatsInputError (also ValueError)   bad input, refused before any request
     │   └── InvalidPhaseError
     ├── WatsResponseError                  an answer the SDK cannot read
+    │   ├── ContractDriftError             strict mode: an answer off the contract
     │   ├── UnsafeXmlError
     │   └── ResponseTooLargeError
     ├── WatsApiError                       the server answered with an error status
@@ -55,6 +56,7 @@ __all__ = [
     "ChildAlreadyHasParentError",
     "ChildNotFinalizedError",
     "ConflictError",
+    "ContractDriftError",
     "InternalApiNotEnabledError",
     "InvalidPhaseError",
     "NotFoundError",
@@ -274,6 +276,39 @@ class WatsResponseError(WatsError):
         if self.request_id:
             extras.append(f"request {self.request_id}")
         return f"{text} ({', '.join(extras)})" if extras else text
+
+
+class ContractDriftError(WatsResponseError):
+    """Strict mode: an answer has a member, value or type the contract does not describe.
+
+    Raised only by services built with ``strict=True``; a lenient service keeps such
+    members in ``extra`` and reports each kind of drift once (log and hooks).
+
+    Attributes:
+        kind: ``"member"`` (a member the contract does not describe), ``"type"`` (a member
+            of another JSON type) or ``"value"`` (a value outside the contract's enum).
+        model: The SDK model being read (``Unit``, ``UnitTag``, ...).
+        member: The JSON member at fault (also in :attr:`field`).
+        detail: What was found, e.g. ``got int 5``.
+
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        model: str,
+        member: str,
+        detail: str = "",
+        operation: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, field=member, operation=operation, request_id=request_id)
+        self.kind = kind
+        self.model = model
+        self.member = member
+        self.detail = detail
 
 
 class UnsafeXmlError(WatsResponseError):

@@ -28,8 +28,9 @@ from typing import ClassVar, Final, Self, TypeVar, cast
 
 import attrs
 
+from pywats_production._drift import DRIFT_SCOPE, DriftInfo
 from pywats_production._json import EMPTY_MAP, FrozenJsonMap, JsonValue
-from pywats_production.errors import WatsResponseError
+from pywats_production.errors import ContractDriftError, WatsResponseError
 from pywats_production.phase import UnitPhase
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
 ]
 
 _M = TypeVar("_M")
+_E = TypeVar("_E", bound=enum.IntEnum)
 
 # --- readers ----------------------------------------------------------------------------
 # Small functions rather than per-field try/except: from_json sits on the hot path of
@@ -105,16 +107,24 @@ _drift_seen: set[tuple[str | None, str]] = set()
 _drift_lock = threading.Lock()
 
 
-def report_drift(member: str, reason: str, *, operation: str | None = None) -> None:
-    """Report a member whose value has an unexpected type (the one drift hook).
+def report_drift(
+    member: str, reason: str, *, operation: str | None = None, kind: str = "type"
+) -> None:
+    """Report contract drift in an answer (the one drift hook of the SDK).
 
-    Logs a warning once per (operation, member) and calls every handler added with
-    :func:`add_drift_handler`; a handler that raises makes the read fail with its error.
+    Inside a call of a service, the service's policy decides: ``strict=True`` raises
+    :class:`~pywats_production.errors.ContractDriftError`; a lenient service logs each
+    kind of drift once per service and tells its hooks' ``on_drift`` (see
+    :mod:`pywats_production._drift`). Outside a service call, a warning is logged once
+    per (operation, member) per process. Either way every handler added with
+    :func:`add_drift_handler` is called; a handler that raises makes the read fail.
 
     Args:
         member: ``Model.wireName`` of the member.
         reason: What was expected and what came (no whole values: they may be long).
         operation: The operation; the one being parsed when None.
+        kind: ``"type"`` (a member of an unexpected type, the default), ``"member"`` (a
+            member the contract does not describe) or ``"value"`` (outside an enum).
 
     Example:
         >>> report_drift("Unit.serialDate", "expected a date-time string, got int 5")
@@ -125,13 +135,32 @@ def report_drift(member: str, reason: str, *, operation: str | None = None) -> N
         member=member,
         reason=reason,
     )
-    kind = (drift.operation, drift.member)
+    scope = DRIFT_SCOPE.get()
+    if scope is not None:
+        # A service call: its policy (strict raises; lenient reports once per service).
+        monitor, scope_operation = scope
+        model, _, key = member.rpartition(".") if "." in member else (member, "", "$")
+        monitor.report(
+            DriftInfo(
+                kind=kind,
+                model=model,
+                member=key,
+                detail=reason,
+                operation=drift.operation or scope_operation,
+            )
+        )
+        with _drift_lock:
+            handlers = tuple(_drift_handlers)
+        for handler in handlers:
+            handler(drift)
+        return
+    seen = (drift.operation, drift.member)
     with _drift_lock:
-        first = kind not in _drift_seen
+        first = seen not in _drift_seen
         if first:
-            _drift_seen.add(kind)
+            _drift_seen.add(seen)
         handlers = tuple(_drift_handlers)
-    if first:
+    if first and kind != "member":
         logger.warning(
             "contract drift in %s: %s: %s (kept raw in extra; logged once)",
             drift.operation or "an answer",
@@ -310,11 +339,37 @@ def _extra(data: Mapping[str, object], known: frozenset[str], o: _Owner) -> Froz
     if not drifted and known.issuperset(data):
         return EMPTY_MAP
     unknown = data.keys() - known
+    if unknown and DRIFT_SCOPE.get() is not None:
+        # Members the contract does not describe: a service call's policy decides
+        # (strict raises, lenient reports once per service); plain reads stay silent.
+        for key in sorted(unknown):
+            report_drift(f"{o.name}.{key}", f"a {_json_type(data[key])}", kind="member")
     if drifted:
         unknown |= drifted
     if not unknown:
         return EMPTY_MAP
     return FrozenJsonMap({k: cast(JsonValue, v) for k, v in data.items() if k in unknown})
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _known(table: Mapping[int, _E], value: int, owner: str, key: str) -> _E | int:
+    member = table.get(value)
+    if member is None:
+        # A value outside an enum of the contract: kept as the plain int, reported.
+        report_drift(f"{owner}.{key}", f"value {value} is not in the enum", kind="value")
+        return value
+    return member
 
 
 _DOTNET_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
@@ -438,7 +493,7 @@ class UnitTag:
         return cls(
             key=_text(data, "key", o),
             value=_text(data, "value", o),
-            change=_TAG_KINDS.get(change, change) if change is not None else None,
+            change=_known(_TAG_KINDS, change, "Tag", "change") if change is not None else None,
             extra=_extra(data, cls._KEYS, o),
         )
 
@@ -967,7 +1022,11 @@ class SerialNumberType:
             description=_text(data, "description", o),
             format=_text(data, "format", o),
             regex=_text(data, "regEx", o),
-            identifier=_IDENTIFIERS.get(identifier, identifier) if identifier is not None else None,
+            identifier=(
+                _known(_IDENTIFIERS, identifier, "SerialNumberType", "identifier")
+                if identifier is not None
+                else None
+            ),
             identifier_name=_text(data, "identifierName", o),
             extra=_extra(data, cls._KEYS, o),
         )
@@ -1538,6 +1597,8 @@ class ChildUnitCheck:
             True
 
         """
+        if not isinstance(data, dict) and DRIFT_SCOPE.get() is not None:
+            report_drift("ChildUnitCheck", f"a {_json_type(data)}, not an object")
         if isinstance(data, bool):
             return cls(is_valid=data, raw=data)
         if isinstance(data, list):
@@ -1558,6 +1619,8 @@ class ChildUnitCheck:
                 raw=data,
                 extra=_extra(cast(Mapping[str, object], data), cls._KEYS, o),
             )
+        except ContractDriftError:
+            raise
         except WatsResponseError:
             return cls(raw=data, extra=FrozenJsonMap(data))
 

@@ -21,11 +21,15 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
+if TYPE_CHECKING:
+    from ._drift import DriftInfo
+
 __all__ = [
+    "DRIFT_LOG_FIELDS",
     "LOG_FIELDS",
     "LOGGER_NAME",
     "CallRecord",
@@ -33,6 +37,7 @@ __all__ = [
     "RequestInfo",
     "ResponseInfo",
     "capture_calls",
+    "on_drift",
     "on_request",
     "on_response",
 ]
@@ -54,6 +59,16 @@ LOG_FIELDS: Final[dict[str, str]] = {
     "wats_request_id": "the X-Request-ID sent, the same on every attempt of a call",
     "wats_error": "transport error or exception class name, or None",
     "wats_url": "failure records only: the URL without credentials (may hold serial numbers)",
+}
+
+
+#: The ``extra`` fields of a contract-drift record (WARNING, once per kind and service,
+#: from a lenient service meeting a member, type or value the contract does not describe).
+DRIFT_LOG_FIELDS: Final[dict[str, str]] = {
+    "wats_operation": "operationId whose answer drifted",
+    "wats_drift_kind": "member, type or value",
+    "wats_drift_model": "the SDK model being read, e.g. Unit",
+    "wats_drift_member": "the JSON member at fault",
 }
 
 
@@ -214,6 +229,8 @@ class CallbackHook:
     Args:
         request: called with a :class:`~pywats_production.RequestInfo` before each attempt.
         response: called with a :class:`~pywats_production.ResponseInfo` after each attempt.
+        drift: called with a ``DriftInfo`` the first time a lenient service meets each kind
+            of contract drift (a member, type or value the contract does not describe).
 
     Example:
         >>> hook = CallbackHook(response=lambda info: print(info.status))
@@ -221,15 +238,17 @@ class CallbackHook:
 
     """
 
-    __slots__ = ("_request", "_response")
+    __slots__ = ("_drift", "_request", "_response")
 
     def __init__(
         self,
         request: Callable[[RequestInfo], object] | None = None,
         response: Callable[[ResponseInfo], object] | None = None,
+        drift: Callable[[DriftInfo], object] | None = None,
     ) -> None:
         self._request = request
         self._response = response
+        self._drift = drift
 
     def on_request(self, info: RequestInfo) -> None:
         """Pass ``info`` to the request function, if any."""
@@ -240,6 +259,11 @@ class CallbackHook:
         """Pass ``info`` to the response function, if any."""
         if self._response is not None:
             self._response(info)
+
+    def on_drift(self, info: DriftInfo) -> None:
+        """Pass ``info`` to the drift function, if any (once per kind of drift and service)."""
+        if self._drift is not None:
+            self._drift(info)
 
     def __repr__(self) -> str:
         return f"CallbackHook(request={self._request!r}, response={self._response!r})"
@@ -277,3 +301,24 @@ def on_response(fn: Callable[[ResponseInfo], object]) -> CallbackHook:
 
     """
     return CallbackHook(response=fn)
+
+
+def on_drift(fn: Callable[[DriftInfo], object]) -> CallbackHook:
+    """Make a hook that calls ``fn`` once per kind of contract drift a service meets.
+
+    A lenient service (the default) keeps members the contract does not describe in
+    ``extra``; this is how a program learns that its server drifted from the contract.
+
+    Args:
+        fn: receives a :class:`~pywats_production._drift.DriftInfo` (operation, kind,
+            model, member, detail).
+
+    Returns:
+        A hook for the services' ``hooks=`` argument.
+
+    Example:
+        >>> from pywats_production import observability
+        >>> hook = observability.on_drift(lambda info: print(info.describe()))
+
+    """
+    return CallbackHook(drift=fn)

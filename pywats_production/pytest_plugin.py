@@ -17,11 +17,17 @@ Fixtures:
     wats_mock_url: the same mock served on a free loopback port (real sockets).
     wats_async_service / wats_service: the SDK services bound to ``wats_mock`` in-process.
     wats_mock_admin: a :class:`~pywats_production.mock.MockAdmin` for ``wats_mock``.
+    wats_replay_transport: a :class:`~pywats_production.replay.ReplayTransport` on the
+        cassette named by the test's ``@pytest.mark.wats_cassette(PATH)`` marker (a
+        relative PATH is taken from the test file's directory).
+    wats_replay_service / wats_replay_async_service: the SDK services (strict mode)
+        answering from that cassette, offline.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -29,6 +35,7 @@ import pytest
 if TYPE_CHECKING:
     from pywats_production import AsyncProductionService, ProductionService
     from pywats_production.mock import MockAdmin, MockApp
+    from pywats_production.replay import ReplayTransport
 
 MOCK_TOKEN = "d2F0czptb2Nr"  # noqa: S105 - base64("wats:mock"), a test token
 MOCK_BASE_URL = "http://wats-mock"
@@ -38,12 +45,13 @@ _MARKER = "wats_server_versions"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``wats_server_versions`` marker."""
+    """Register the ``wats_server_versions`` and ``wats_cassette`` markers."""
     config.addinivalue_line(
         "markers",
         f"{_MARKER}(*versions): run the test once per WATS server version the contract mock "
         "acts as (the wats_server_version fixture)",
     )
+    _register_cassette_marker(config)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -142,3 +150,61 @@ def wats_mock_admin(wats_mock: MockApp) -> Iterator[MockAdmin]:
     admin = MockAdmin.for_app(wats_mock)
     yield admin
     admin.close()
+
+
+def _register_cassette_marker(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "wats_cassette(path): the cassette (wats-production capture) the wats_replay_* "
+        "fixtures answer from; a relative path is taken from the test file's directory",
+    )
+
+
+@pytest.fixture
+def wats_replay_transport(request: pytest.FixtureRequest) -> ReplayTransport:
+    """Return a replay transport on the cassette of the test's ``wats_cassette`` marker."""
+    from pywats_production.errors import WatsInputError
+    from pywats_production.replay import ReplayTransport
+
+    marker = request.node.get_closest_marker("wats_cassette")
+    if marker is None or not marker.args:
+        pytest.fail(
+            "the wats_replay_* fixtures need @pytest.mark.wats_cassette(PATH) on the test",
+            pytrace=False,
+        )
+    path = Path(str(marker.args[0]))
+    if not path.is_absolute():
+        path = Path(str(request.path)).parent / path
+    try:
+        return ReplayTransport(path)
+    except WatsInputError as exc:
+        pytest.fail(f"wats_cassette: {exc}", pytrace=False)
+
+
+@pytest.fixture
+def wats_replay_service(wats_replay_transport: ReplayTransport) -> Iterator[ProductionService]:
+    """Yield a strict ``ProductionService`` answering from the marked cassette."""
+    import httpx
+
+    from pywats_production import ProductionService
+    from pywats_production.replay import REPLAY_BASE_URL
+
+    client = httpx.Client(transport=wats_replay_transport, base_url=REPLAY_BASE_URL)
+    service = ProductionService(REPLAY_BASE_URL, http_client=client, strict=True, pins=())
+    yield service
+    client.close()
+
+
+@pytest.fixture
+def wats_replay_async_service(
+    wats_replay_transport: ReplayTransport,
+) -> AsyncProductionService:
+    """Return a strict ``AsyncProductionService`` answering from the marked cassette."""
+    import httpx
+
+    from pywats_production import AsyncProductionService
+    from pywats_production.replay import REPLAY_BASE_URL
+
+    # No teardown: the replay transport holds no socket.
+    client = httpx.AsyncClient(transport=wats_replay_transport, base_url=REPLAY_BASE_URL)
+    return AsyncProductionService(REPLAY_BASE_URL, http_client=client, strict=True, pins=())

@@ -1,11 +1,11 @@
 """``wats-production``: the command line of pywats-production.
 
 Subcommands: ``demo`` (the factory story on the embedded contract mock), ``mock`` (serve
-the contract mock), and, against a server given by ``--base-url``/``--token`` or
-``WATS_BASE_URL``/``WATS_AUTH_TOKEN``: ``unit``, ``serials``, ``assembly``, ``changes``,
-``internal`` (the opt-in internal API), ``version``. Human-readable output by default,
-``--json`` for scripts; errors are one line on stderr and a distinct exit status
-(:class:`ExitCode`).
+the contract mock), ``verify`` and ``pin`` (check a cassette, pin a server version), and,
+against a server given by ``--base-url``/``--token`` or ``WATS_BASE_URL``/``WATS_AUTH_TOKEN``:
+``unit``, ``serials``, ``assembly``, ``changes``, ``internal`` (the opt-in internal API),
+``version``, ``capture``. Human-readable output by default, ``--json`` for scripts; errors are
+one line on stderr and a distinct exit status (:class:`ExitCode`).
 
 Built on :mod:`argparse`: the standard library is enough for this command set, and the
 CLI then adds no dependency and no import cost to the SDK.
@@ -47,7 +47,7 @@ PROG = "wats-production"
 _SERVER_HELP = """\
 server: --base-url URL or WATS_BASE_URL; token: --token TOKEN or WATS_AUTH_TOKEN (base64 of
 user:password, sent as 'Authorization: Basic TOKEN'; prefer the variable: arguments are
-visible to other users of the machine)."""
+visible to other users of the machine); pins of verified server versions: WATS_PINS."""
 
 _EPILOG = f"{_SERVER_HELP}\n\n{EXIT_STATUS_HELP}"
 
@@ -435,6 +435,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this serial-number type (default: every type)",
     )
     leaf(commands, "version", "version", "the server's version and compatibility")
+
+    from pywats_production.cli._contract import add_parsers
+
+    add_parsers(leaf, commands, output_only, EXIT_STATUS_HELP)
     return parser
 
 
@@ -475,11 +479,10 @@ def _sdk_logging(verbosity: int, err: TextIO) -> Iterator[None]:
         logger.handlers = saved[2]
 
 
-def _service(
-    args: argparse.Namespace, environ: Mapping[str, str], err: TextIO, *, internal: bool = False
-) -> ProductionService:
-    from pywats_production import ProductionService, RetryPolicy
-
+def _connection(
+    args: argparse.Namespace, environ: Mapping[str, str], err: TextIO
+) -> tuple[str, str | None, float, int, bool | str]:
+    """Return base URL, token, timeout, retries and TLS verification from options/env."""
     base_url = _option(args, "base_url") or environ.get("WATS_BASE_URL", "").strip()
     if not base_url:
         raise CliError("no server: give --base-url URL or set WATS_BASE_URL")
@@ -503,12 +506,23 @@ def _service(
             raise CliError("--insecure and --ca-bundle contradict each other: give one")
         err.write(f"{PROG}: warning: TLS certificate verification is off (--insecure)\n")
         verify = False
+    return str(base_url), str(token) if token else None, float(timeout), retries, verify
+
+
+def _service(
+    args: argparse.Namespace, environ: Mapping[str, str], err: TextIO, *, internal: bool = False
+) -> ProductionService:
+    from pywats_production import ProductionService, RetryPolicy
+
+    base_url, token, timeout, retries, verify = _connection(args, environ, err)
+    pins = [p for p in environ.get("WATS_PINS", "").split(os.pathsep) if p.strip()]
     return ProductionService(
-        str(base_url),
-        str(token) if token else None,
-        timeout=float(timeout),
+        base_url,
+        token,
+        timeout=timeout,
         verify=verify,
-        retry=RetryPolicy(max_attempts=retries, deadline=max(60.0, float(timeout) * retries)),
+        retry=RetryPolicy(max_attempts=retries, deadline=max(60.0, timeout * retries)),
+        pins=pins,
         internal=internal,
     )
 
@@ -559,6 +573,24 @@ def _dispatch(
                 "to try the commands against a server, see 'wats-production --help'"
             )
         return run_demo(int(args.units), out=out, err=err, json=as_json, sockets=bool(args.sockets))
+    if handler in ("capture", "verify", "pin"):
+        from pywats_production.cli import _contract
+
+        if handler == "verify":
+            return _contract.run_verify(args, out=out, err=err, as_json=as_json)
+        if handler == "pin":
+            return _contract.run_pin(args, out=out, err=err, as_json=as_json)
+        base_url, token, timeout, _, verify = _connection(args, environ, err)
+        return _contract.run_capture(
+            args,
+            base_url=base_url,
+            token=token,
+            timeout=timeout,
+            verify=verify,
+            out=out,
+            err=err,
+            as_json=as_json,
+        )
     if handler.startswith("internal_"):
         return _dispatch_internal(args, handler, out=out, err=err, environ=environ)
     from pywats_production.errors import NotFoundError, WatsResponseError

@@ -618,7 +618,7 @@ def version(ctx: Context) -> ExitCode:
     from pywats_production import __version__
 
     server = ctx.service.server_version()
-    report = compat.compare(server)
+    report = compat.compare(server, pins=ctx.service.config.pins)
     ctx.emit(
         {
             "sdk_version": __version__,

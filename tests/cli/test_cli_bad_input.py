@@ -273,6 +273,56 @@ BAD: list[Bad] = [
     ),
     Bad(("version", "--base-url", "{closed}", *U), ExitCode.CONNECTION, r"connection failed"),
     Bad(("version", "--token", "d3Jvbmc="), ExitCode.AUTH, r"401"),
+    # ---- capture (nothing is written when it fails before the first answer)
+    Bad(("capture",), ExitCode.USAGE, r"required: --out"),
+    Bad(
+        ("capture", "--out", "{tmp}/c.jsonl", "--allow-writes"),
+        ExitCode.USAGE,
+        r"--scratch-prefix P",
+    ),
+    Bad(
+        ("capture", "--out", "{tmp}/c.jsonl", "--scratch-prefix", "ZZ-"),
+        ExitCode.USAGE,
+        r"only used with --allow-writes",
+    ),
+    Bad(
+        ("capture", "--out", "{tmp}/c.jsonl", "--allow-writes", "--scratch-prefix", "a b"),
+        ExitCode.USAGE,
+        r"scratch prefix must be",
+    ),
+    Bad(
+        ("capture", "--out", "{tmp}/c.jsonl", "--allow-writes", "--scratch-prefix", "ZZ-"),
+        ExitCode.USAGE,
+        r"part numbers of the units it creates",
+    ),
+    Bad(("capture", "--out", "{tmp}/c.jsonl", "--serial", "SN1"), ExitCode.USAGE, r"--part-number"),
+    Bad(("capture", "--out", "{tmp}/no/such/dir/c.jsonl"), ExitCode.USAGE, r"no such directory"),
+    Bad(
+        ("capture", "--out", "{tmp}/c.jsonl", "--base-url", "{closed}", *U),
+        ExitCode.CONNECTION,
+        r"connection failed",
+    ),
+    Bad(
+        ("capture", "--out", "{tmp}/c.jsonl", "--token", "d3Jvbmc=", "--quiet"),
+        ExitCode.AUTH,
+        r"401",
+    ),
+    # ---- verify and pin (offline: no server options)
+    Bad(("verify",), ExitCode.USAGE, r"required: FILE"),
+    Bad(("verify", "{tmp}/none.jsonl"), ExitCode.USAGE, r"no such cassette"),
+    Bad(("verify", "{csv}"), ExitCode.USAGE, r"numbers\.csv:1: not JSON"),
+    Bad(
+        ("verify", "{csv}", "--base-url", "{url}"),
+        ExitCode.USAGE,
+        r"unrecognized arguments: --base-url",
+    ),
+    Bad(("pin", "{csv}"), ExitCode.USAGE, r"required: --out"),
+    Bad(("pin", "{tmp}/none.jsonl", "--out", "{tmp}/p.json"), ExitCode.USAGE, r"no such cassette"),
+    Bad(
+        ("pin", "{csv}", "--out", "{tmp}/no/such/dir/p.json"),
+        ExitCode.USAGE,
+        r"--out: no such directory",
+    ),
     # ---- internal (the opt-in internal API)
     Bad(("internal",), ExitCode.USAGE, r"required: ACTION"),
     Bad(("internal", "phases", "extra"), ExitCode.USAGE, r"unrecognized arguments: extra"),

@@ -32,6 +32,7 @@ def test_quick_run_writes_every_workload(tmp_path: Path) -> None:
         "take",
         "import",
         "mock",
+        "verify",
     }
     assert document["results"]["iter_units"]["units"] == 2_000
     assert {"cpu_model", "cores", "python"} <= set(document["machine"])
@@ -48,3 +49,5 @@ def test_quick_run_writes_every_workload(tmp_path: Path) -> None:
     # The table printed is the one in the JSON.
     assert "| get_unit per call | loopback mock, sync |" in run.stdout
     assert "ratio = ours / baseline" in document["convention"]
+    verify = document["results"]["verify"]
+    assert verify["exchanges"] == 1_000 and verify["clean"] is True
